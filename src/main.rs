@@ -1,0 +1,230 @@
+//! The `tshoot` command: parses flags, resolves settings, calls the library and
+//! maps the outcome to an exit code (0 success, 1 `check` found errors, 2 could not run).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tshoot::config::Config;
+use tshoot::content::diagnostics::Severity;
+use tshoot::content::freshness::source_hash;
+use tshoot::model::Locale;
+use tshoot::{KnowledgeBase, feed};
+
+#[derive(Parser)]
+#[command(name = "tshoot", version, about = "A multilingual troubleshooting knowledge base")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load content, print diagnostics compiler-style and a summary; exit 1 on errors.
+    Check {
+        /// Content folders (default: content/).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        content: ContentArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print every record as JSON Lines (the ingestion feed; schema in the README).
+    Dump {
+        /// Content folders (default: content/).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        content: ContentArgs,
+        /// Print every record once, in this locale or its fallback.
+        #[arg(long)]
+        locale: Option<Locale>,
+    },
+    /// Print the `ms.openlocfilehash` to stamp into a reviewed translation of FILE.
+    Hash {
+        /// The source-language file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Clone)]
+struct ContentArgs {
+    /// A content folder; repeat for several (the seeds beside the corpus).
+    #[arg(long = "content", value_name = "DIR", env = "TSHOOT_CONTENT", value_delimiter = ',')]
+    content: Vec<PathBuf>,
+    /// Locale of files that name none.
+    #[arg(long, value_name = "LOCALE", env = "TSHOOT_DEFAULT_LOCALE")]
+    default_locale: Option<Locale>,
+    /// Fallback locales tried before the source language, in order.
+    #[arg(long, value_name = "LOCALE", env = "TSHOOT_FALLBACK", value_delimiter = ',')]
+    fallback: Vec<Locale>,
+    /// Largest file read, in bytes (default 16 MB).
+    #[arg(long, value_name = "BYTES", env = "TSHOOT_MAX_FILE_SIZE")]
+    max_file_size: Option<u64>,
+}
+
+impl ContentArgs {
+    fn config(&self, paths: &[PathBuf]) -> Config {
+        let mut roots = paths.to_vec();
+        roots.extend(self.content.iter().cloned());
+        Config::new(roots, self.default_locale.clone(), self.fallback.clone(), self.max_file_size)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    };
+    match run(cli.command, color) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed stdout pipe (`tshoot dump | head`) ends quietly.
+            if err
+                .chain()
+                .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("tshoot: error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TSHOOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check { paths, content, format } => {
+            let config = content.config(&paths);
+            let kb = load(&config)?;
+            check(&kb, format, color)
+        }
+        Command::Dump { paths, content, locale } => {
+            let config = content.config(&paths);
+            let kb = load(&config)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for record in feed::records(&kb, locale.as_ref()) {
+                serde_json::to_writer(&mut out, &record)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hash { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("failed to read `{}`", file.display()))?;
+            println!("{}", source_hash(&bytes));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads the knowledge base with a progress bar on a terminal.
+fn load(config: &Config) -> anyhow::Result<KnowledgeBase> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} loading {pos}/{len} files {wide_bar} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let started = std::time::Instant::now();
+    let kb = KnowledgeBase::load(&config.content, config.load.clone(), &progress)
+        .with_context(|| "could not load content (pass folders with `--content DIR` or as arguments)")?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    tracing::debug!(
+        files = kb.files,
+        articles = kb.articles.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "content loaded"
+    );
+    Ok(kb)
+}
+
+fn check(kb: &KnowledgeBase, format: Format, color: bool) -> anyhow::Result<ExitCode> {
+    let summary = kb.summary();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "summary": summary, "diagnostics": kb.diagnostics });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for d in kb.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+                writeln!(out, "{}", d.render(color))?;
+            }
+            if summary.infos > 0 {
+                writeln!(out, "({} info notes not shown; `--format json` lists them)", summary.infos)?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} articles in {} locales ({}) from {} files",
+                summary.articles,
+                summary.locales.len(),
+                summary.locales.join(", "),
+                summary.files
+            )?;
+            let variants = summary.variants.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ");
+            writeln!(out, "articles per locale: {variants}")?;
+            writeln!(out, "{} records; texts by kind and locale:", summary.records)?;
+            for (kind, per_locale) in &summary.records_by_kind {
+                let row = per_locale.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ");
+                writeln!(out, "  {kind:<11} {row}")?;
+            }
+            writeln!(out, "untranslated records: {}", summary.untranslated_records)?;
+            writeln!(
+                out,
+                "references: {} resolved, {} unresolved",
+                summary.resolved_references, summary.unresolved_references
+            )?;
+            let fresh = summary.freshness.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+            writeln!(out, "outdated translations: {} (freshness: {fresh})", summary.outdated_translations)?;
+            writeln!(out, "{} errors, {} warnings", summary.errors, summary.warnings)?;
+        }
+    }
+    out.flush()?;
+    Ok(if kb.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

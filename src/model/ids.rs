@@ -1,0 +1,93 @@
+use serde::Serialize;
+
+/// An article's id: URL-safe, `[a-z0-9._-]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(String);
+
+impl ArticleId {
+    /// Makes an id from any text: lowercase, runs of other characters become `-`.
+    pub fn sanitize(text: &str) -> ArticleId {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                out.push(c);
+            } else if !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let trimmed = out.trim_matches('-');
+        if trimmed.is_empty() { ArticleId("article".to_owned()) } else { ArticleId(trimmed.to_owned()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for ArticleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A record's id, `<article>#<anchor>`, the same in every locale.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordId {
+    pub article: ArticleId,
+    pub anchor: String,
+}
+
+impl RecordId {
+    pub fn new(article: ArticleId, anchor: impl Into<String>) -> RecordId {
+        RecordId { article, anchor: anchor.into() }
+    }
+
+    /// Parses `<article>#<anchor>`.
+    pub fn parse(text: &str) -> Option<RecordId> {
+        let (article, anchor) = text.split_once('#')?;
+        if article.is_empty() || anchor.is_empty() {
+            return None;
+        }
+        Some(RecordId::new(ArticleId(article.to_owned()), anchor))
+    }
+}
+
+impl std::fmt::Display for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.article, self.anchor)
+    }
+}
+
+impl Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a resolved cross-article reference points at.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefTarget {
+    Record(RecordId),
+    Article(ArticleId),
+}
+
+impl std::fmt::Display for RefTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RefTarget::Record(id) => id.fmt(f),
+            RefTarget::Article(id) => id.fmt(f),
+        }
+    }
+}
+
+impl Serialize for RefTarget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
