@@ -116,15 +116,15 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// `エラーコード`), since those languages write no spaces. `event id` is
 /// matched as `id` after `event` (see [`error_word_before`]).
 const ERROR_WORDS: &[(&str, &[&str])] = &[
-    ("en", &["error", "errorcode", "event", "eventid", "code"]),
-    ("de", &["fehler", "fehlers", "fehlercode"]),
+    ("en", &["error", "errors", "errorcode", "event", "events", "eventid", "code", "codes"]),
+    ("de", &["fehler", "fehlers", "fehlercode", "fehlercodes"]),
     ("zh", &["错误", "错误码", "代码"]),
-    ("pl", &["błąd", "błędu", "kod"]),
-    ("sv", &["fel", "felet", "felkod", "felkoden", "kod"]),
-    ("pt", &["erro", "código"]),
-    ("fr", &["erreur"]),
+    ("pl", &["błąd", "błędu", "błędy", "kod", "kody"]),
+    ("sv", &["fel", "felet", "felkod", "felkoden", "felkoder", "kod"]),
+    ("pt", &["erro", "erros", "código", "códigos"]),
+    ("fr", &["erreur", "erreurs"]),
     ("ja", &["エラー", "コード"]),
-    ("es", &["error", "código"]),
+    ("es", &["error", "errores", "código", "códigos"]),
 ];
 
 /// Words after which a bare 5–6-digit number is not a code.
@@ -144,8 +144,7 @@ const UNITS: &[&str] = &[
     "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "week", "weeks",
     "month", "months", "year", "years", "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib",
     "gib", "bit", "bits", "kbps", "mbps", "gbps", "hz", "khz", "mhz", "ghz", "px", "pixels",
-    "rows", "records", "items", "users", "objects", "files", "entries", "characters", "chars",
-    "lines", "times", "messages", "requests", "devices", "iops", "dpi", "rpm", "ns", "µs",
+    "iops", "dpi", "rpm", "ns", "µs",
     // de
     "sekunde", "sekunden", "minuten", "stunde", "stunden", "tage", "tagen",
     // pl
@@ -158,18 +157,33 @@ const UNITS: &[&str] = &[
     "seconde", "secondes", "heure", "heures", "jours", "octets",
 ];
 
+/// Nouns after which a bare number is a count, not a code (lowercase). After
+/// an error word they may name the code's kind (`event ID 4286 messages`).
+#[rustfmt::skip]
+const COUNT_NOUNS: &[&str] = &[
+    "rows", "records", "items", "users", "objects", "files", "entries", "characters", "chars", "lines", "times",
+    "messages", "requests", "devices", "computers", "servers", "clients", "mailboxes", "accounts",
+];
+
 /// Units in Chinese and Japanese, matched at the start of the following run.
 const CJK_UNITS: &[&str] = &["毫秒", "秒", "分钟", "分間", "小时", "時間", "天", "日間", "字节", "バイト", "个", "件"];
 
 /// Prefixes of letters-and-digits tokens that are products, versions,
-/// algorithms, encodings or documentation-link ids, not codes (lowercase).
+/// algorithms, encodings, documentation-link ids or example names, not codes
+/// (lowercase).
+#[rustfmt::skip]
 const GLUED_STOP_PREFIXES: &[&str] = &[
     // knowledge base, advisories, RFCs
-    "kb", "q", "cve", "rfc", "ctx", // products and versions
-    "win", "sql", "vs", "ws", "tfs", "scom", "sccm", "msdpm", "dpm", "vmm", "sp", "crm", "office", "net", "ie", "ver",
-    "rev", "build", "id", "spid", // algorithms, encodings, formats, terminals
-    "sha", "md", "rsa", "aes", "aesgcm", "aesgmac", "ecdsa", "ecdsap", "ed", "fips", "crc", "utf", "ucs", "iso", "cp",
-    "gb", "ipv", "mp", "tn", "vt", // learn.microsoft.com / MSDN link ids (`hh699671`, `cc772207`)
+    "kb", "q", "cve", "rfc", "ctx",
+    // products and versions
+    "win", "sql", "vs", "ws", "tfs", "scom", "sccm", "msdpm", "dpm", "vmm", "sp", "crm", "office", "net", "ie",
+    "ver", "rev", "build", "id", "spid", "dyn", "ub", "nexus", "oracle", "access",
+    // algorithms, encodings, formats, hardware, terminals
+    "sha", "md", "rsa", "aes", "aesgcm", "aesgmac", "ecdsa", "ecdsap", "ecdhp", "nistp", "ed", "fips", "crc", "utf",
+    "ucs", "iso", "cp", "gb", "ipv", "mp", "tn", "vt", "raid", "ohci", "perfc", "perfh",
+    // example host, user and file names
+    "host", "server", "site", "user", "test", "demo", "update", "secure",
+    // learn.microsoft.com / MSDN link ids (`hh699671`, `cc772207`)
     "ms", "hh", "ff", "cc", "dd", "bb", "jj", "dn", "gg", "aa", "mt", "ee",
 ];
 
@@ -305,7 +319,7 @@ impl Token<'_> {
             }
             return Some(http_start);
         }
-        if error_word_before(text, start, language).is_some() {
+        if error_word_before(text, start, language).is_some() || in_error_word_list(text, start, language) {
             if kind == TextKind::Heading && digits.len() <= 2 {
                 return None;
             }
@@ -359,7 +373,7 @@ impl Token<'_> {
             Some(b'/' | b'\\' | b'%') => true,
             _ => false,
         };
-        if part_before || part_after || unit_after(text, end) {
+        if part_before || part_after || unit_after(text, end) || count_after(text, end) || self.kb_link_text() {
             return false;
         }
         let stop_word = word_before(text, start, |c| c.is_whitespace() || c == ':', 3)
@@ -367,12 +381,22 @@ impl Token<'_> {
         !stop_word
     }
 
+    /// Whether the token is the text of a link to a Knowledge Base article
+    /// (`[322756](https://support.microsoft.com/help/322756)`).
+    fn kb_link_text(&self) -> bool {
+        let Some(target) = self.text[self.end..].strip_prefix("](") else {
+            return false;
+        };
+        let target = &target[..target.find([')', ' ']).unwrap_or(target.len())];
+        ["/help/", "/kb/", "support.microsoft.com"].iter().any(|kb| target.contains(kb))
+    }
+
     /// Letters glued to digits (`AADSTS50011`, `LNK2019`, `C2491`).
     fn glued(&self, buf: &mut String) -> Option<usize> {
         let token = self.as_str();
         let letters = token.bytes().take_while(u8::is_ascii_alphabetic).count();
         let (prefix, digits) = token.split_at(letters);
-        if letters == 0 || digits.len() < 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if letters == 0 || !(3..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let shape_ok = match letters {
@@ -380,7 +404,9 @@ impl Token<'_> {
             2..=6 => {
                 let upper = prefix.bytes().all(|b| b.is_ascii_uppercase());
                 let lower = prefix.bytes().all(|b| b.is_ascii_lowercase());
-                (upper || lower) && !GLUED_STOP_PREFIXES.iter().any(|stop| prefix.eq_ignore_ascii_case(stop))
+                // Lower-case hex (`ffffc701`) is a hash or address fragment.
+                let hex = token.bytes().all(|b| b.is_ascii_hexdigit());
+                (upper || (lower && !hex)) && !GLUED_STOP_PREFIXES.iter().any(|stop| prefix.eq_ignore_ascii_case(stop))
             }
             _ => false,
         };
@@ -457,13 +483,86 @@ fn error_word_before(text: &str, pos: usize, language: Language) -> Option<usize
             }
         }
     }
-    if eq_lower(run, "id") {
+    if eq_lower(run, "id") || eq_lower(run, "ids") {
         let (event_start, event) = word_before(text, run_start, |c| c == ' ' || c == '-', 2)?;
         if eq_lower(event, "event") {
             return Some(event_start);
         }
     }
     None
+}
+
+/// Whether the number at `pos` continues a list that an error word opens
+/// (`error 8456 or 8457`, `Event IDs 4000, 4007 and 4013`).
+fn in_error_word_list(text: &str, pos: usize, language: Language) -> bool {
+    let bytes = text.as_bytes();
+    let mut pos = pos;
+    for _ in 0..16 {
+        let mut p = skip_back(text, pos, is_list_space);
+        let mut joined = false;
+        if let Some((conj_start, word)) = word_before(text, p, |_| false, 0)
+            && LIST_CONJUNCTIONS.iter().any(|conj| eq_lower(word, conj))
+        {
+            p = skip_back(text, conj_start, is_list_space);
+            joined = true;
+        }
+        if p > 0 && matches!(bytes[p - 1], b',' | b'/' | b';') {
+            p = skip_back(text, p - 1, is_list_space);
+            joined = true;
+        }
+        // The previous item: a decimal or `0x` number (`error 0x138C and 5004`).
+        let len = bytes[..p].iter().rev().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let item = &text[p - len..p];
+        let hex = item.len() > 2 && item[..2].eq_ignore_ascii_case("0x");
+        if !joined || len == 0 || !(hex || item.bytes().all(|b| b.is_ascii_digit())) {
+            return false;
+        }
+        pos = p - len;
+        if error_word_before(text, pos, language).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words that join the numbers of a list, in all languages (lowercase).
+const LIST_CONJUNCTIONS: &[&str] = &[
+    "and",
+    "or",
+    "und",
+    "oder",
+    "bzw",
+    "i",
+    "lub",
+    "oraz",
+    "och",
+    "eller",
+    "e",
+    "ou",
+    "et",
+    "y",
+    "o",
+    "和",
+    "或",
+    "及",
+    "と",
+    "または",
+];
+
+fn is_list_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '*' | '`')
+}
+
+/// `pos` moved back over at most four chars that `skip` accepts.
+fn skip_back(text: &str, pos: usize, skip: impl Fn(char) -> bool) -> usize {
+    let mut pos = pos;
+    for (i, c) in text[..pos].char_indices().rev().take(4) {
+        if !skip(c) {
+            break;
+        }
+        pos = i;
+    }
+    pos
 }
 
 /// Start of `HTTP`, `HTTP error`, `HTTP status` or `HTTP status code` right
@@ -539,15 +638,25 @@ fn unit_after(text: &str, end: usize) -> bool {
     let rest = &text[end..];
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     let rest = rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']);
-    if CJK_UNITS.iter().any(|unit| rest.starts_with(unit)) {
-        return true;
-    }
+    CJK_UNITS.iter().any(|unit| rest.starts_with(unit)) || word_after(rest).is_some_and(|word| is_in(word, UNITS))
+}
+
+/// Whether a count noun follows the number at `end` (`20000 rows`).
+fn count_after(text: &str, end: usize) -> bool {
+    word_after(text[end..].trim_start_matches([' ', '\u{a0}', '\u{202f}'])).is_some_and(|word| is_in(word, COUNT_NOUNS))
+}
+
+fn is_in(word: &str, table: &[&str]) -> bool {
+    table.iter().any(|entry| eq_lower(word, entry))
+}
+
+/// The whole word `rest` starts with, if it has one of at most 16 letters.
+fn word_after(rest: &str) -> Option<&str> {
     let word_len: usize =
         rest.chars().take_while(|c| c.is_alphabetic() || *c == 'µ').take(16).map(char::len_utf8).sum();
     let word = &rest[..word_len];
-    rest[word_len..].chars().next().is_none_or(|c| !c.is_alphanumeric())
-        && !word.is_empty()
-        && UNITS.iter().any(|unit| eq_lower(word, unit))
+    let whole = rest[word_len..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    (whole && !word.is_empty()).then_some(word)
 }
 
 /// A CamelCase word: ASCII letters and digits, starting upper-case, with at
@@ -673,6 +782,13 @@ mod tests {
     }
 
     #[test]
+    fn glued_tokens_that_are_names_or_hash_fragments_are_not_codes() {
+        assert!(body("servers host123 and user1234, hash ffffc701 dc616193").is_empty());
+        assert!(body("offset FE00000320000021").is_empty());
+        assert_eq!(body("VB error BC30002 and bu2075"), ["bc30002", "bu2075"]);
+    }
+
+    #[test]
     fn glued_tokens_in_paths_and_guids_are_not_codes() {
         assert!(body(r"HKLM\SYSTEM\CS001\Services").is_empty());
         assert!(body("id {ab123456-0000-1111-2222-abcdef123456}").is_empty());
@@ -692,6 +808,7 @@ mod tests {
         assert!(body("install KB 4556799 and KB 456799").is_empty());
         assert!(body("hotfix 123456 or Hotfix: 234567").is_empty());
         assert!(body("see article 312345 and build 19041").is_empty());
+        assert!(body("Base: [312345](https://support.example.com/help/312345)").is_empty());
     }
 
     #[test]
@@ -705,7 +822,8 @@ mod tests {
     #[test]
     fn durations_and_sizes_are_not_codes() {
         assert!(body("wait 86400 seconds, 20000 ms or 65 minutes").is_empty());
-        assert!(body("a 90000-second lease, 10240 MB of disk, 32768 rows").is_empty());
+        assert!(body("a 90000-second lease, 10240 MB of disk, 20000 rows").is_empty());
+        assert_eq!(body("event ID 4286 messages, error 5 minutes"), ["4286"]);
         assert!(codes_in("等待 36000 秒后", "zh", TextKind::Body).is_empty());
         assert!(codes_in("nach 36000 Sekunden", "de", TextKind::Body).is_empty());
     }
@@ -734,6 +852,22 @@ mod tests {
         assert_eq!(body("exit code 12"), ["12"]);
         assert_eq!(body("Error **1603**"), ["1603"]);
         assert_eq!(body("ERROR 2012 again"), ["2012"]);
+    }
+
+    #[test]
+    fn numbers_listed_after_an_error_word() {
+        assert_eq!(body("replication error 8456 or 8457"), ["8456", "8457"]);
+        assert_eq!(body("Event IDs 4000, 4007, and 4013 are logged"), ["4000", "4007", "4013"]);
+        assert_eq!(body("errors **1603**/**1618**"), ["1603", "1618"]);
+        assert_eq!(codes_in("Fehler 1603 oder 1618", "de", TextKind::Body), ["1603", "1618"]);
+        assert_eq!(body("error 5 and 10 minutes later"), ["5"]);
+        assert_eq!(body("error 5 on 2 servers, 3 and 4"), ["5"]);
+        assert!(codes_in("Errors 1 and 2", "en", TextKind::Heading).is_empty());
+    }
+
+    #[test]
+    fn numbers_listed_after_a_hex_code() {
+        assert_eq!(body("Error 0x138C and 5004"), ["0x138c", "5004"]);
     }
 
     #[test]

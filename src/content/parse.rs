@@ -763,4 +763,41 @@ mod tests {
         assert_eq!(plain_text(md), "See other and code.\nitem");
         assert_eq!(extract_links(md)[0].dest, "x.md#cause-1");
     }
+
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines that look like articles: front matter, headings with anchors, code fences.
+        fn article_line() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("---".to_owned()),
+                Just("```".to_owned()),
+                Just("title: x: y".to_owned()),
+                Just("uid: &a [*a]".to_owned()),
+                "[#]{1,7} ?(<a name=\"[a-z0-9-]{0,12}\"></a>)?(Cause|Solution for cause|Ursache|原因|Przyczyny) ?[0-9]{0,3}",
+                "\\[!INCLUDE \\[x\\]\\([a-z./]{0,12}\\)\\]",
+                "\\PC{0,40}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn arbitrary_text(text in "\\PC{0,400}") {
+                let _ = parse_file(&text, Path::new("p.md"));
+            }
+
+            #[test]
+            fn article_shaped_text(lines in prop::collection::vec(article_line(), 0..40), crlf in any::<bool>()) {
+                let text = lines.join(if crlf { "\r\n" } else { "\n" });
+                let (parsed, _) = parse_file(&text, Path::new("p.md"));
+                if let Parsed::Article(f) = parsed {
+                    let anchors: HashSet<&str> = f.records.iter().map(|r| r.anchor.as_str()).collect();
+                    prop_assert_eq!(anchors.len(), f.records.len(), "anchors are unique");
+                }
+            }
+        }
+    }
 }
