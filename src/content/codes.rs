@@ -7,12 +7,17 @@
 //! * `0x` and 2–8 hex digits, the whole token: `0X8007016A` → `0x8007016a`.
 //! * `\d{3}xxx`: `500XXX` → `500xxx`.
 //! * A number right after an error word of the text's language or English
-//!   (separated by spaces, `:`, `#`, quotes or emphasis, or nothing in Chinese
-//!   and Japanese): `Fehler 1603`, `错误1603`, `event ID: 4625`, `error -2016281112`
-//!   (the sign is kept). Eight hex digits there are read as `0x…`
-//!   (`error code 80070005` → `0x80070005`); one dotted part is kept
-//!   (`error 500.19`), more make a version and no code. A 1–2-digit number
-//!   in an H2+ heading is a list number ("Error 1: fix the hive"), not a code.
+//!   (error, event, event ID, code, their plurals, Fehler, 错误, błąd, fel,
+//!   erro, erreur, エラー, error code words such as Fehlercode or エラー コード;
+//!   see `ERROR_WORDS`), separated by spaces, `:`, `#`, `=`, quotes or
+//!   emphasis, or by nothing in Chinese and Japanese: `Fehler 1603`,
+//!   `错误1603`, `event ID: 4625`, `error -2016281112` (the sign is kept).
+//!   Eight hex digits there are read as `0x…` (`error code 80070005` →
+//!   `0x80070005`); one dotted part is kept (`error 500.19`), more make a
+//!   version and no code; a time or size unit after it makes a quantity. The
+//!   numbers of a list it opens count too (`error 8456 or 8457`, `event IDs
+//!   4000, 4007 and 4013`). A 1–2-digit number in an H2+ heading is a list
+//!   number ("Error 1: fix the hive"), not a code.
 //! * HTTP: `HTTP`, optionally `error` / `status` / `status code`, then three
 //!   digits and an optional sub-status: `HTTP Error 500.19` → `http 500.19`.
 //!   It wins over the error word, so `HTTP error 404` is only `http 404`.
@@ -20,16 +25,19 @@
 //!   something else: a version or decimal (`10.0.19041`, `12345,5`), a range
 //!   or identifier after a digit and a hyphen (`49152-65535`, `CVE-2021-34527`),
 //!   `host:port`, `key=value`, `#anchor`, a path or URL segment, an amount
-//!   (`$`, `%`), a quantity with a unit (`86400 seconds`, `20000 ms`), a
-//!   number after KB, hotfix, build, version, article, port, USN, PID or
-//!   line, or a well-known limit (`65535`).
+//!   (`$`, `%`), a quantity or count (`86400 seconds`, `20000 ms`, `20000
+//!   rows`), a number after KB, hotfix, build, version, article, port, USN,
+//!   PID or line, the text of a link to a Knowledge Base article, or a
+//!   well-known limit (`65535`).
 //! * Letters glued to digits, the whole token: 2–6 letters, all upper- or all
-//!   lowercase, then at least 3 digits (`AADSTS50011`, `LNK2019`, `CS0433`);
-//!   or a single `C` and 4–5 digits (C/C++ compiler diagnostics, `C2491`).
-//!   Mixed case is a product or variable name (`Office365`, `ControlSet001`,
-//!   `Win32`), and a small stop table drops product, version, algorithm and
-//!   documentation-link prefixes (`KB4568831`, `SQL2019`, `SHA256`, `ms143506`).
-//!   An all-hex token of GUID segment length next to a hyphen is a GUID part.
+//!   lowercase, then 3–8 digits (`AADSTS50011`, `LNK2019`, `CS0433`); or a
+//!   single `C` and 4–5 digits (C/C++ compiler diagnostics, `C2491`). Mixed
+//!   case is a product or variable name (`Office365`, `ControlSet001`,
+//!   `Win32`); lowercase all-hex is a hash fragment (`ffffc701`); a small
+//!   stop table drops product, version, algorithm, documentation-link and
+//!   example-name prefixes (`KB4568831`, `SQL2019`, `SHA256`, `ms143506`,
+//!   `host123`); an all-hex token of GUID segment length next to a hyphen is
+//!   a GUID part; a token between slashes or backslashes is a path segment.
 //!
 //! Nothing inside a URL or a Markdown link target is a code. Years and
 //! product numbers (`Windows Server 2012`, `Office 365`) and short durations

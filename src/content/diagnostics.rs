@@ -119,7 +119,7 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, line_starts }
     }
 
@@ -133,10 +133,6 @@ impl<'a> LineIndex<'a> {
         }
         (line + 1, prefix.chars().count() + 1)
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i)
 }
 
 #[cfg(test)]

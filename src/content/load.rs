@@ -104,7 +104,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
     let groups = group_files(&files);
     let mut articles = Vec::with_capacity(groups.len());
     for members in groups {
-        articles.push(build_article(&files, members, options, &mut diagnostics));
+        articles.push(build_article(&mut files, members, options, &mut diagnostics));
     }
     assign_unique_ids(&files, &mut articles);
     resolve_references(&files, &mut articles, &mut diagnostics);
@@ -208,8 +208,20 @@ struct LoadedFile {
     translation: TranslationType,
     date: Option<DocDate>,
     handoff: Option<DocDate>,
-    /// SHA-1 stamp of this file, computed for source-language files only.
-    own_hash: Option<String>,
+    /// Per record (same order as `parsed.records`): what the parallel stage found.
+    extras: Vec<RecordExtras>,
+}
+
+/// Work done per record while files are still processed in parallel.
+struct RecordExtras {
+    error_codes: BTreeSet<String>,
+    links: Vec<parse::Link>,
+}
+
+impl LoadedFile {
+    fn extras_of(&self, anchor: &str) -> Option<&RecordExtras> {
+        self.parsed.records.iter().position(|r| r.anchor == anchor).map(|i| &self.extras[i])
+    }
 }
 
 struct FileResult {
@@ -316,7 +328,6 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
     };
     let date = date_of("ms.date", &mut diags);
     let handoff = date_of("ms.lasthandoff", &mut diags);
-    let own_hash = (translation == TranslationType::Source).then(|| source_hash(&bytes));
 
     // Expand includes inside each record, confined to this root.
     let index = LineIndex::new(text);
@@ -336,6 +347,9 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
         );
     }
 
+    let lang = locale.language().to_owned();
+    let extras = parsed.records.iter().map(|r| record_extras(r, &lang)).collect();
+
     result.diagnostics = diags;
     result.file = Some(LoadedFile {
         root: c.root,
@@ -348,7 +362,7 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
         translation,
         date,
         handoff,
-        own_hash,
+        extras,
     });
     result
 }
@@ -616,7 +630,7 @@ struct Built {
 }
 
 fn build_article(
-    files: &[LoadedFile],
+    files: &mut [LoadedFile],
     members: Vec<usize>,
     options: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
@@ -634,7 +648,13 @@ fn build_article(
         db.cmp(&da).then(order(a, b))
     });
     let source = sources.first().copied();
-    let source_key = source.and_then(|s| files[s].own_hash.as_deref().map(|h| (h, files[s].date)));
+    // Only a group with translations needs the source's hash: hash lazily.
+    let has_translations = members.iter().any(|&i| files[i].translation != TranslationType::Source);
+    let source_hash_value = source
+        .filter(|_| has_translations)
+        .and_then(|s| std::fs::read(&files[s].canonical).ok())
+        .map(|bytes| source_hash(&bytes));
+    let source_key = source.zip(source_hash_value.as_deref()).map(|(s, h)| (h, files[s].date));
 
     let fresh = |i: usize| match files[i].translation {
         TranslationType::Source => Freshness::Current,
@@ -704,14 +724,18 @@ fn build_article(
     if let Some(sl) = &source_locale {
         locale_order.sort_by_key(|l| *l != sl);
     }
+    let freshness_of: HashMap<usize, Freshness> = chosen.values().map(|&i| (i, fresh(i))).collect();
+    let locale_order: Vec<Locale> = locale_order.into_iter().cloned().collect();
     let mut error_codes = BTreeSet::new();
-    for locale in locale_order {
+    for locale in &locale_order {
         let fi = chosen[locale];
+        // The article keeps the text; the loaded file keeps only what references need.
+        let mut markdowns: Vec<String> =
+            files[fi].parsed.records.iter_mut().map(|r| std::mem::take(&mut r.markdown)).collect();
+        let front_matter = std::mem::take(&mut files[fi].parsed.front_matter);
         let f = &files[fi];
         let lang = locale.language();
-        let title = f
-            .parsed
-            .get("title")
+        let title = front_matter_str(&front_matter, "title")
             .or_else(|| f.parsed.h1.as_ref().map(|h| h.text.clone()))
             .unwrap_or_else(|| id.to_string());
         codes::extract(&title, lang, TextKind::Title, &mut error_codes);
@@ -723,18 +747,18 @@ fn build_article(
             Variant {
                 locale: locale.clone(),
                 title,
-                description: f.parsed.get("description"),
+                description: front_matter_str(&front_matter, "description"),
                 translation: f.translation,
-                freshness: fresh(fi),
+                freshness: freshness_of[&fi],
                 date: f.date,
                 last_handoff: f.handoff,
                 path: f.path.clone(),
                 root: f.root,
-                front_matter: f.parsed.front_matter.clone(),
+                front_matter,
                 record_order: f.parsed.records.iter().map(|r| r.anchor.clone()).collect(),
             },
         );
-        for pr in &f.parsed.records {
+        for (k, pr) in f.parsed.records.iter().enumerate() {
             let rid = RecordId::new(id.clone(), pr.anchor.clone());
             let pos = match records.iter().position(|r| r.id == rid) {
                 Some(p) => p,
@@ -751,7 +775,7 @@ fn build_article(
                 }
             };
             let record = &mut records[pos];
-            let text = record_text(pr, f, lang);
+            let text = record_text(pr, std::mem::take(&mut markdowns[k]), f, f.extras.get(k));
             error_codes.extend(text.error_codes.iter().cloned());
             record.texts.insert(locale.clone(), text);
             if let Some(g) = &pr.group {
@@ -794,21 +818,34 @@ fn build_article(
     Built { article, files: chosen, rel_id }
 }
 
-fn record_text(pr: &ParsedRecord, f: &LoadedFile, lang: &str) -> RecordText {
+/// Error codes and links of one record, from one Markdown pass.
+fn record_extras(pr: &ParsedRecord, lang: &str) -> RecordExtras {
     let mut error_codes = BTreeSet::new();
     if !pr.title.is_empty() {
         codes::extract(&pr.title, lang, TextKind::Heading, &mut error_codes);
     }
-    let body = pr.markdown.split_once('\n').map_or(if pr.level == 0 { pr.markdown.as_str() } else { "" }, |(_, b)| b);
-    let body = if pr.level == 0 { pr.markdown.as_str() } else { body };
-    codes::extract(&parse::plain_text(body), lang, TextKind::Body, &mut error_codes);
+    let (plain, links) = parse::analyze(&pr.markdown);
+    // The heading line is the first line of the plain text; it was read above.
+    let body = if pr.level == 0 { plain.as_str() } else { plain.split_once('\n').map_or("", |(_, b)| b) };
+    codes::extract(body, lang, TextKind::Body, &mut error_codes);
+    RecordExtras { error_codes, links }
+}
+
+fn record_text(pr: &ParsedRecord, markdown: String, f: &LoadedFile, extras: Option<&RecordExtras>) -> RecordText {
     RecordText {
         title: pr.title.clone(),
-        markdown: pr.markdown.clone(),
+        markdown,
         source: SourceLocation { path: f.path.clone(), line: pr.line },
         refs: Vec::new(),
         unresolved_refs: Vec::new(),
-        error_codes,
+        error_codes: extras.map(|e| e.error_codes.clone()).unwrap_or_default(),
+    }
+}
+
+fn front_matter_str(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        serde_json::Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        other => Some(other.to_string()),
     }
 }
 
@@ -884,7 +921,8 @@ fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec
                 let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
                 let mut refs = Vec::new();
                 let mut unresolved = Vec::new();
-                for link in parse::extract_links(&text.markdown) {
+                let links = f.extras_of(&record.id.anchor).map_or(&[][..], |e| e.links.as_slice());
+                for link in links {
                     let dest = link.dest.trim();
                     let (path_part, anchor) = match dest.split_once('#') {
                         Some((p, a)) => (p, Some(a)),

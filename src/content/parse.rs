@@ -571,24 +571,25 @@ pub struct Link {
 
 /// Every link destination in a Markdown text, in order.
 pub fn extract_links(markdown: &str) -> Vec<Link> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                Some(Link { dest: dest_url.into_string(), offset: range.start })
-            }
-            _ => None,
-        })
-        .collect()
+    analyze(markdown).1
 }
 
 /// Plain text of Markdown: text and code, blocks separated by newlines, HTML dropped.
 pub fn plain_text(markdown: &str) -> String {
+    analyze(markdown).0
+}
+
+/// Plain text and links of Markdown in one pass.
+pub fn analyze(markdown: &str) -> (String, Vec<Link>) {
     let mut out = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+    let mut links = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push(Link { dest: dest_url.into_string(), offset: range.start })
+            }
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -602,7 +603,7 @@ pub fn plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.trim().to_owned()
+    (out.trim().to_owned(), links)
 }
 
 #[cfg(test)]
