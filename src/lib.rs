@@ -1,7 +1,7 @@
 //! tshoot: a multilingual troubleshooting knowledge base.
 //!
 //! Layers, lowest first; each imports only layers listed before it:
-//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `config`.
+//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `search`, `config`.
 
 pub mod config;
 pub mod content;
@@ -9,6 +9,7 @@ pub mod error;
 pub mod feed;
 pub mod kb;
 pub mod model;
+pub mod search;
 
 pub use error::{Error, Result};
 pub use kb::KnowledgeBase;

@@ -57,6 +57,28 @@ enum Command {
         #[arg(long)]
         locale: Option<Locale>,
     },
+    /// Search records in a locale: words, an error code, a symptom in your own words.
+    Search {
+        /// What to look for.
+        query: String,
+        #[command(flatten)]
+        content: ContentArgs,
+        /// The reader's locale; records missing in it are found through their fallback text.
+        #[arg(long, default_value = "en-us")]
+        locale: Locale,
+        /// Only records of this kind (symptom, cause, solution, workaround, info, next-steps).
+        #[arg(long)]
+        kind: Option<tshoot::model::RecordKind>,
+        /// Only articles of this service (`ms.service`).
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the `ms.openlocfilehash` to stamp into a reviewed translation of FILE.
     Hash {
         /// The source-language file.
@@ -142,6 +164,46 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, content, locale, kind, service, limit, offset, format } => {
+            let config = content.config(&[]);
+            let kb = load(&config)?;
+            let index = tshoot::search::SearchIndex::build(&kb).context("could not build the search index")?;
+            let mut request = tshoot::search::SearchRequest::new(query, locale);
+            request.kind = kind;
+            request.service = service;
+            request.limit = limit;
+            request.offset = offset;
+            let hits = index.search(&request).context("search failed")?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &hits)?;
+                    writeln!(out)?;
+                }
+                Format::Text => {
+                    for (i, hit) in hits.hits.iter().enumerate() {
+                        let fallback =
+                            if hit.fallback { format!(" (fallback: {})", hit.locale) } else { String::new() };
+                        writeln!(
+                            out,
+                            "{:>2}. {} [{}]{fallback} score {:.2}",
+                            i + 1 + offset,
+                            hit.id,
+                            hit.kind,
+                            hit.score
+                        )?;
+                        writeln!(out, "    {}", hit.title)?;
+                        let snippet = hit.snippet_html.replace("<b>", "").replace("</b>", "").replace('\n', " ");
+                        if !snippet.is_empty() {
+                            writeln!(out, "    {snippet}")?;
+                        }
+                    }
+                    writeln!(out, "{} matching records", hits.total)?;
+                }
+            }
+            out.flush()?;
+            Ok(if hits.total == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Hash { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("failed to read `{}`", file.display()))?;
