@@ -68,8 +68,9 @@ pub fn build(analysis: Analysis) -> TextAnalyzer {
         Analysis::Stemmed(language) => TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
+            // Snowball reads the diacritics (pt `ões`, de `ü`); fold only after stemming.
             .filter(Stemmer::new(language))
+            .filter(AsciiFoldingFilter)
             .build(),
         Analysis::Polish => TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))

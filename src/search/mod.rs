@@ -94,6 +94,8 @@ struct Fields {
     present: Field,
     service: Field,
     codes: Field,
+    /// Codes in the article's titles: the article is *about* them.
+    title_codes: Field,
     title: [Field; LANGUAGES.len()],
     body: [Field; LANGUAGES.len()],
 }
@@ -142,7 +144,8 @@ impl SearchIndex {
                 TextFieldIndexing::default().set_tokenizer(CODE_ANALYZER).set_index_option(IndexRecordOption::Basic),
             )
             .set_stored();
-        let codes_field = builder.add_text_field("codes", code_options);
+        let codes_field = builder.add_text_field("codes", code_options.clone());
+        let title_codes = builder.add_text_field("title_codes", code_options);
         let text_options = |key: &str| {
             TextOptions::default()
                 .set_indexing_options(
@@ -158,7 +161,8 @@ impl SearchIndex {
         let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
             builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
         });
-        let fields = Fields { id, article, kind, locale, present, service, codes: codes_field, title, body };
+        let fields =
+            Fields { id, article, kind, locale, present, service, codes: codes_field, title_codes, title, body };
         let index = Index::create_in_ram(builder.build());
         analyzer::register(&index);
 
@@ -168,12 +172,23 @@ impl SearchIndex {
             if let Some(l) = &a.source_locale {
                 source_languages.insert(language_key(l.language()));
             }
+            let mut about = BTreeSet::new();
+            for (loc, variant) in &a.variants {
+                codes::extract(&variant.title, loc.language(), TextKind::Title, &mut about);
+            }
+            about.extend(a.error_codes.iter().filter(|c| c.chars().all(|ch| ch.is_ascii_alphabetic())).cloned());
+            let add_about = |doc: &mut TantivyDocument| {
+                for c in &about {
+                    doc.add_text(fields.title_codes, c);
+                }
+            };
             for (loc, variant) in &a.variants {
                 let li = lang_index(language_key(loc.language()));
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.id, a.id.as_str());
                 doc.add_text(fields.article, a.id.as_str());
                 doc.add_text(fields.kind, "article");
+                add_about(&mut doc);
                 doc.add_text(fields.locale, loc.as_str());
                 for l in a.variants.keys() {
                     doc.add_text(fields.present, l.as_str());
@@ -195,6 +210,7 @@ impl SearchIndex {
                     doc.add_text(fields.id, r.id.to_string());
                     doc.add_text(fields.article, a.id.as_str());
                     doc.add_text(fields.kind, r.kind.as_str());
+                    add_about(&mut doc);
                     doc.add_text(fields.locale, loc.as_str());
                     for l in r.texts.keys() {
                         doc.add_text(fields.present, l.as_str());
@@ -281,6 +297,8 @@ impl SearchIndex {
         for code in &code_terms {
             let term = Term::from_field_text(f.codes, code);
             should.push(boosted(Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)), 20.0));
+            let about = Term::from_field_text(f.title_codes, code);
+            should.push(boosted(Box::new(TermQuery::new(about, IndexRecordOption::Basic)), 30.0));
             if code.chars().count() >= 9 && code.chars().all(|c| c.is_ascii_alphabetic()) {
                 should.push(boosted(Box::new(FuzzyTermQuery::new(term, 2, true)), 8.0));
             }
