@@ -8,6 +8,7 @@
 //! first; longer words tolerate typos.
 
 pub mod analyzer;
+pub mod baseline;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
