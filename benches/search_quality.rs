@@ -73,6 +73,14 @@ fn main() {
         let mut request = SearchRequest::new(query, locale.clone());
         request.limit = 10;
         let ranked: Vec<String> = index.search(&request).expect("search").hits.into_iter().map(|h| h.id).collect();
+        if std::env::var_os("TSHOOT_QUALITY_VERBOSE").is_some()
+            && !ranked.first().is_some_and(|id| expected.iter().any(|e| id == e || id.split('#').next() == Some(e)))
+        {
+            println!(
+                "top-1 miss {tag}: {query} -> {:?} (want {expected:?})",
+                ranked.iter().take(3).collect::<Vec<_>>()
+            );
+        }
         ours.entry(tag.to_owned()).or_default().add(&ranked, &expected, query);
         let ranked = baseline.search(query, &locale, 10).expect("baseline search");
         base.entry(tag.to_owned()).or_default().add(&ranked, &expected, query);

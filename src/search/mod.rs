@@ -125,7 +125,7 @@ fn kind_weight(kind: &str) -> f32 {
     match kind {
         "symptom" => 1.3,
         "cause" | "solution" | "workaround" => 1.1,
-        "article" => 1.2,
+        "article" => 0.6,
         _ => 0.8,
     }
 }
