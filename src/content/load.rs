@@ -435,32 +435,25 @@ fn expand_includes(
         let line = line_of(whole.start());
         let at = |d: Diagnostic| d.at(line, 1);
         let dir = file.parent().unwrap_or(&root.canonical);
-        let Some(resolved) = normalize(&dir.join(target)) else {
-            diags.push(at(Diagnostic::error(
+        let outside = || {
+            at(Diagnostic::error(
                 "include-outside-root",
                 shown,
                 format!("include `{target}` points outside the content folder; not read"),
             )
-            .with_hint("includes must stay inside the content folder they are used from")));
-            continue;
+            .with_hint("includes must stay inside the content folder they are used from"))
         };
-        if !resolved.starts_with(&root.canonical) {
-            diags.push(at(Diagnostic::error(
-                "include-outside-root",
-                shown,
-                format!("include `{target}` points outside the content folder; not read"),
-            )
-            .with_hint("includes must stay inside the content folder they are used from")));
-            continue;
-        }
+        let resolved = match normalize(&dir.join(target)) {
+            Some(r) if r.starts_with(&root.canonical) => r,
+            _ => {
+                diags.push(outside());
+                continue;
+            }
+        };
         // Symlinks could still lead out: check the real path too.
         match resolved.canonicalize() {
             Ok(real) if !real.starts_with(&root.canonical) => {
-                diags.push(at(Diagnostic::error(
-                    "include-outside-root",
-                    shown,
-                    format!("include `{target}` links outside the content folder; not read"),
-                )));
+                diags.push(outside());
                 continue;
             }
             Err(_) => {
