@@ -63,15 +63,25 @@ enum Command {
         query: String,
         #[command(flatten)]
         content: ContentArgs,
-        /// The reader's locale; records missing in it are found through their fallback text.
-        #[arg(long, default_value = "en-us")]
-        locale: Locale,
+        /// The reader's locale (default: guessed from the query's script and letters, else en-us);
+        /// records missing in it are found through their fallback text.
+        #[arg(long)]
+        locale: Option<Locale>,
         /// Only records of this kind (symptom, cause, solution, workaround, info, next-steps).
         #[arg(long)]
         kind: Option<tshoot::model::RecordKind>,
         /// Only articles of this service (`ms.service`).
         #[arg(long)]
         service: Option<String>,
+        /// Only records carrying this error code.
+        #[arg(long)]
+        code: Option<String>,
+        /// Show only the best record of each article.
+        #[arg(long)]
+        per_article: bool,
+        /// Keep the index in this folder and reuse it while the content is unchanged.
+        #[arg(long, value_name = "DIR", env = "TSHOOT_INDEX_DIR")]
+        index_dir: Option<PathBuf>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long, default_value_t = 0)]
@@ -165,13 +175,28 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, content, locale, kind, service, limit, offset, format } => {
+        Command::Search {
+            query,
+            content,
+            locale,
+            kind,
+            service,
+            code,
+            per_article,
+            index_dir,
+            limit,
+            offset,
+            format,
+        } => {
             let config = content.config(&[]);
             let kb = load(&config)?;
-            let index = tshoot::search::SearchIndex::build(&kb).context("could not build the search index")?;
+            let index = build_index(&kb, index_dir.as_deref())?;
+            let locale = locale.unwrap_or_else(|| tshoot::search::detect_locale(&query, &config.load.default_locale));
             let mut request = tshoot::search::SearchRequest::new(query, locale);
             request.kind = kind;
             request.service = service;
+            request.error_code = code;
+            request.per_article = per_article;
             request.limit = limit;
             request.offset = offset;
             let hits = index.search(&request).context("search failed")?;
@@ -213,22 +238,46 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Loads the knowledge base with a progress bar on a terminal.
-fn load(config: &Config) -> anyhow::Result<KnowledgeBase> {
-    let bar = std::io::stderr().is_terminal().then(|| {
+/// A progress bar on stderr when it is a terminal, else nothing.
+fn progress_bar(what: &str) -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} loading {pos}/{len} files {wide_bar} {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} {{pos}}/{{len}} {{wide_bar}} {{elapsed}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
-    });
-    let progress = |done: usize, total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        }
+    })
+}
+
+fn tick(bar: &Option<indicatif::ProgressBar>, done: usize, total: usize) {
+    if let Some(bar) = bar {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+}
+
+/// Builds the search index in memory, or reuses and updates the one in `dir`.
+fn build_index(kb: &KnowledgeBase, dir: Option<&std::path::Path>) -> anyhow::Result<tshoot::search::SearchIndex> {
+    let Some(dir) = dir else {
+        return tshoot::search::SearchIndex::build(kb).context("could not build the search index");
     };
+    let bar = progress_bar("indexing articles");
+    let (index, update) = tshoot::search::SearchIndex::open_or_build(kb, dir, &|d, t| tick(&bar, d, t))
+        .with_context(|| format!("could not open or build the search index in `{}`", dir.display()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    tracing::info!(reused = update.reused, indexed = update.indexed, removed = update.removed, "search index ready");
+    Ok(index)
+}
+
+/// Loads the knowledge base with a progress bar on a terminal.
+fn load(config: &Config) -> anyhow::Result<KnowledgeBase> {
+    let bar = progress_bar("loading files");
+    let progress = |done: usize, total: usize| tick(&bar, done, total);
     let started = std::time::Instant::now();
     let kb = KnowledgeBase::load(&config.content, config.load.clone(), &progress)
         .with_context(|| "could not load content (pass folders with `--content DIR` or as arguments)")?;

@@ -56,6 +56,7 @@ pub struct Loaded {
 /// Loads every content root. Fails only when a root cannot be read at all;
 /// problems in files are diagnostics and never stop the other files.
 pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Loaded> {
+    let started = std::time::Instant::now();
     let mut candidates = Vec::new();
     let mut root_infos = Vec::new();
     for (i, root) in roots.iter().enumerate() {
@@ -64,6 +65,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
         root_infos.push(info);
     }
     let total = candidates.len();
+    let walked = started.elapsed();
     let done = AtomicUsize::new(0);
     let results: Vec<FileResult> = candidates
         .par_iter()
@@ -74,6 +76,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
         })
         .collect();
 
+    let parsed = started.elapsed();
     let mut diagnostics = Vec::new();
     let mut bytes = 0;
     let mut include_targets: HashSet<PathBuf> = HashSet::new();
@@ -102,14 +105,24 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
     }
 
     let groups = group_files(&files);
+    let grouped = started.elapsed();
     let mut articles = Vec::with_capacity(groups.len());
     for members in groups {
         articles.push(build_article(&mut files, members, options, &mut diagnostics));
     }
+    let built = started.elapsed();
     assign_unique_ids(&files, &mut articles);
     resolve_references(&files, &mut articles, &mut diagnostics);
     detect_reference_cycles(&files, &articles, &mut diagnostics);
     let articles: Vec<Article> = articles.into_iter().map(|a| a.article).collect();
+    tracing::debug!(
+        walk_ms = walked.as_millis() as u64,
+        parse_ms = (parsed - walked).as_millis() as u64,
+        group_ms = (grouped - parsed).as_millis() as u64,
+        build_ms = (built - grouped).as_millis() as u64,
+        resolve_ms = (started.elapsed() - built).as_millis() as u64,
+        "load phases"
+    );
 
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
     diagnostics.dedup();

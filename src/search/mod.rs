@@ -10,7 +10,11 @@
 pub mod analyzer;
 pub mod baseline;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -23,7 +27,7 @@ use tantivy::{Index, IndexReader, Term};
 
 use crate::content::codes::{self, TextKind};
 use crate::kb::KnowledgeBase;
-use crate::model::{Locale, RecordKind};
+use crate::model::{Article, Locale, RecordKind};
 use analyzer::{CODE_ANALYZER, LANGUAGES, analysis_of, analyzer_name, language_key, terms};
 
 /// What to search for.
@@ -34,14 +38,53 @@ pub struct SearchRequest {
     pub locale: Locale,
     pub kind: Option<RecordKind>,
     pub service: Option<String>,
+    /// Only records carrying this error code (canonical lowercase form).
+    pub error_code: Option<String>,
+    /// Keep only the best hit of each article.
+    pub per_article: bool,
     pub limit: usize,
     pub offset: usize,
+    /// Score multipliers by record or article id: the hook for feedback
+    /// (solutions that fixed problems rank higher). Empty means none.
+    pub boosts: HashMap<String, f32>,
 }
 
 impl SearchRequest {
     pub fn new(text: impl Into<String>, locale: Locale) -> Self {
-        SearchRequest { text: text.into(), locale, kind: None, service: None, limit: 10, offset: 0 }
+        SearchRequest {
+            text: text.into(),
+            locale,
+            kind: None,
+            service: None,
+            error_code: None,
+            per_article: false,
+            limit: 10,
+            offset: 0,
+            boosts: HashMap::new(),
+        }
     }
+}
+
+/// Guesses the locale of a query from its script and letters, for callers that
+/// give none: kana → ja, Han → zh, then letters only one language uses; else `fallback`.
+pub fn detect_locale(text: &str, fallback: &Locale) -> Locale {
+    let has = |f: &dyn Fn(char) -> bool| text.chars().any(f);
+    let tag = if has(&|c| matches!(c, '\u{3040}'..='\u{30ff}')) {
+        "ja-jp"
+    } else if has(&|c| matches!(c, '\u{4e00}'..='\u{9fff}')) {
+        "zh-cn"
+    } else if has(&|c| "ąćęłńśźżĄĆĘŁŃŚŹŻ".contains(c)) {
+        "pl-pl"
+    } else if has(&|c| "ãõçÃÕÇ".contains(c)) {
+        "pt-br"
+    } else if has(&|c| "åÅ".contains(c)) {
+        "sv-se"
+    } else if has(&|c| "äöüßÄÖÜ".contains(c)) {
+        "de-de"
+    } else {
+        return fallback.clone();
+    };
+    Locale::parse(tag).unwrap_or_else(|| fallback.clone())
 }
 
 /// Search results: one hit per record (or article), best first.
@@ -82,6 +125,36 @@ pub struct Facets {
 pub enum SearchError {
     #[error("search index error")]
     Index(#[from] tantivy::TantivyError),
+    #[error("search index folder `{}`", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{}` is not empty and holds no tshoot index; choose an empty folder for the index", path.display())]
+    ForeignDir { path: std::path::PathBuf },
+}
+
+/// What [`SearchIndex::open_or_build`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IndexUpdate {
+    /// Articles whose documents were kept from the saved index.
+    pub reused: usize,
+    /// Articles (re)indexed because they are new or changed.
+    pub indexed: usize,
+    /// Articles removed from the index.
+    pub removed: usize,
+}
+
+/// Bump when the schema or the documents change shape: saved indexes are rebuilt.
+const SCHEMA_VERSION: u32 = 1;
+const MANIFEST: &str = "tshoot-index.json";
+
+/// Saved beside the index: a content hash per article.
+#[derive(Serialize, serde::Deserialize)]
+struct Manifest {
+    schema: u32,
+    articles: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy)]
@@ -131,113 +204,92 @@ fn kind_weight(kind: &str) -> f32 {
 }
 
 impl SearchIndex {
-    /// Builds the index from a knowledge base.
+    /// Builds an in-memory index of a knowledge base.
     pub fn build(kb: &KnowledgeBase) -> Result<SearchIndex, SearchError> {
-        let mut builder = Schema::builder();
-        let id = builder.add_text_field("id", STRING | STORED);
-        let article = builder.add_text_field("article", STRING | STORED);
-        let kind = builder.add_text_field("kind", STRING | STORED);
-        let locale = builder.add_text_field("locale", STRING | STORED);
-        let present = builder.add_text_field("present", STRING);
-        let service = builder.add_text_field("service", STRING | STORED);
-        let code_options = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(CODE_ANALYZER).set_index_option(IndexRecordOption::Basic),
-            )
-            .set_stored();
-        let codes_field = builder.add_text_field("codes", code_options.clone());
-        let title_codes = builder.add_text_field("title_codes", code_options);
-        let text_options = |key: &str| {
-            TextOptions::default()
-                .set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(&analyzer_name(key))
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                )
-                .set_stored()
-        };
-        let title: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
-            builder.add_text_field(&format!("title_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
-        });
-        let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
-            builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
-        });
-        let fields =
-            Fields { id, article, kind, locale, present, service, codes: codes_field, title_codes, title, body };
-        let index = Index::create_in_ram(builder.build());
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
         analyzer::register(&index);
-
         let mut writer = index.writer_with_num_threads(2, 64 * 1024 * 1024)?;
-        let mut source_languages = BTreeSet::new();
-        for a in &kb.articles {
-            if let Some(l) = &a.source_locale {
-                source_languages.insert(language_key(l.language()));
-            }
-            let mut about = BTreeSet::new();
-            for (loc, variant) in &a.variants {
-                codes::extract(&variant.title, loc.language(), TextKind::Title, &mut about);
-            }
-            about.extend(a.error_codes.iter().filter(|c| c.chars().all(|ch| ch.is_ascii_alphabetic())).cloned());
-            let add_about = |doc: &mut TantivyDocument| {
-                for c in &about {
-                    doc.add_text(fields.title_codes, c);
-                }
-            };
-            for (loc, variant) in &a.variants {
-                let li = lang_index(language_key(loc.language()));
-                let mut doc = TantivyDocument::default();
-                doc.add_text(fields.id, a.id.as_str());
-                doc.add_text(fields.article, a.id.as_str());
-                doc.add_text(fields.kind, "article");
-                add_about(&mut doc);
-                doc.add_text(fields.locale, loc.as_str());
-                for l in a.variants.keys() {
-                    doc.add_text(fields.present, l.as_str());
-                }
-                if let Some(s) = &a.service {
-                    doc.add_text(fields.service, s);
-                }
-                for c in &a.error_codes {
-                    doc.add_text(fields.codes, c);
-                }
-                doc.add_text(fields.title[li], &variant.title);
-                doc.add_text(fields.body[li], variant.description.as_deref().unwrap_or(""));
-                writer.add_document(doc)?;
-            }
-            for r in &a.records {
-                for (loc, text) in &r.texts {
-                    let li = lang_index(language_key(loc.language()));
-                    let mut doc = TantivyDocument::default();
-                    doc.add_text(fields.id, r.id.to_string());
-                    doc.add_text(fields.article, a.id.as_str());
-                    doc.add_text(fields.kind, r.kind.as_str());
-                    add_about(&mut doc);
-                    doc.add_text(fields.locale, loc.as_str());
-                    for l in r.texts.keys() {
-                        doc.add_text(fields.present, l.as_str());
-                    }
-                    if let Some(s) = &a.service {
-                        doc.add_text(fields.service, s);
-                    }
-                    for c in &text.error_codes {
-                        doc.add_text(fields.codes, c);
-                    }
-                    let title = if text.title.is_empty() {
-                        a.variants.get(loc).map_or("", |v| v.title.as_str())
-                    } else {
-                        text.title.as_str()
-                    };
-                    doc.add_text(fields.title[li], title);
-                    let body = text.markdown.split_once('\n').map_or("", |(_, b)| b);
-                    let body = if text.title.is_empty() { text.markdown.as_str() } else { body };
-                    doc.add_text(fields.body[li], crate::content::parse::plain_text(body));
-                    writer.add_document(doc)?;
-                }
-            }
+        let docs = all_docs(&fields, kb, &|_, _| {});
+        for doc in docs.into_iter().flatten() {
+            writer.add_document(doc)?;
         }
         writer.commit()?;
         let reader = index.reader()?;
-        Ok(SearchIndex { index, reader, fields, source_languages })
+        Ok(SearchIndex { index, reader, fields, source_languages: source_languages(kb) })
+    }
+
+    /// Opens the index saved in `dir` and brings it up to date with `kb`:
+    /// articles whose content changed since the manifest are re-indexed, the
+    /// rest is reused. A missing, foreign-version or damaged index is rebuilt.
+    /// `progress` is told (done, total) articles as documents are prepared.
+    pub fn open_or_build(
+        kb: &KnowledgeBase,
+        dir: &Path,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(SearchIndex, IndexUpdate), SearchError> {
+        std::fs::create_dir_all(dir).map_err(|source| SearchError::Io { path: dir.to_path_buf(), source })?;
+        let manifest_path = dir.join(MANIFEST);
+        let old: Option<Manifest> = std::fs::read(&manifest_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .filter(|m: &Manifest| m.schema == SCHEMA_VERSION);
+        let (schema, _) = schema();
+        let opened = match &old {
+            Some(_) => tantivy::directory::MmapDirectory::open(dir)
+                .ok()
+                .and_then(|d| Index::open(d).ok())
+                .filter(|i| i.schema() == schema),
+            None => None,
+        };
+        let current: BTreeMap<String, String> =
+            kb.articles.iter().map(|a| (a.id.to_string(), article_hash(a))).collect();
+        let (index, previous) = match (opened, old) {
+            (Some(index), Some(m)) => (index, m.articles),
+            _ => {
+                // Only wipe what is ours: an empty folder or one holding our manifest.
+                clear_index_dir(dir)?;
+                let d = tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+                (Index::create(d, schema, tantivy::IndexSettings::default())?, BTreeMap::new())
+            }
+        };
+        analyzer::register(&index);
+        let fields = fields_of(&index.schema())?;
+        let changed: Vec<&Article> =
+            kb.articles.iter().filter(|a| previous.get(a.id.as_str()) != current.get(a.id.as_str())).collect();
+        let removed: Vec<&String> = previous.keys().filter(|id| !current.contains_key(*id)).collect();
+        let mut update =
+            IndexUpdate { reused: kb.articles.len() - changed.len(), indexed: changed.len(), removed: removed.len() };
+        if !changed.is_empty() || !removed.is_empty() {
+            let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 64 * 1024 * 1024)?;
+            let stale: Vec<String> =
+                removed.iter().map(|id| id.to_string()).chain(changed.iter().map(|a| a.id.to_string())).collect();
+            for id in &stale {
+                writer.delete_term(Term::from_field_text(fields.article, id));
+            }
+            let total = changed.len();
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let docs: Vec<Vec<TantivyDocument>> = changed
+                .par_iter()
+                .map(|a| {
+                    let d = article_docs(&fields, a);
+                    progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                    d
+                })
+                .collect();
+            for doc in docs.into_iter().flatten() {
+                writer.add_document(doc)?;
+            }
+            writer.commit()?;
+        } else {
+            update.indexed = 0;
+        }
+        let manifest = Manifest { schema: SCHEMA_VERSION, articles: current };
+        let bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+        std::fs::write(&manifest_path, bytes)
+            .map_err(|source| SearchError::Io { path: manifest_path.clone(), source })?;
+        let reader = index.reader()?;
+        Ok((SearchIndex { index, reader, fields, source_languages: source_languages(kb) }, update))
     }
 
     /// Runs a search.
@@ -271,7 +323,8 @@ impl SearchIndex {
                         b * weight,
                     ));
                     let chars = w.chars().count();
-                    if chars >= 5 && n == 0 {
+                    // Typos in words, never in numbers: 610001 is not 610002.
+                    if chars >= 5 && n == 0 && !w.chars().any(|c| c.is_ascii_digit()) {
                         let distance = if chars >= 9 { 2 } else { 1 };
                         should.push(boosted(Box::new(FuzzyTermQuery::new(term, distance, true)), 0.4 * b * weight));
                     }
@@ -327,6 +380,10 @@ impl SearchIndex {
             let t = Term::from_field_text(f.service, service);
             must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
         }
+        if let Some(code) = &request.error_code {
+            let t = Term::from_field_text(f.codes, &code.to_lowercase());
+            must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
+        }
         let query = BooleanQuery::new(must);
 
         let top = searcher.search(&query, &TopDocs::with_limit(1000).order_by_score())?;
@@ -338,8 +395,10 @@ impl SearchIndex {
             let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
             let id = get(f.id);
             let text_locale = get(f.locale);
-            // A record found in several fallback locales counts once.
-            if !seen.insert(id.clone()) {
+            // A record found in several fallback locales counts once; with
+            // `per_article`, an article counts once.
+            let key = if request.per_article { get(f.article) } else { id.clone() };
+            if !seen.insert(key) {
                 continue;
             }
             let kind = get(f.kind);
@@ -347,7 +406,8 @@ impl SearchIndex {
             let li = lang_index(key);
             let title = get(f.title[li]);
             let fallback = text_locale != request.locale.as_str();
-            let score = score * kind_weight(&kind) * if fallback { 0.8 } else { 1.0 };
+            let feedback = request.boosts.get(&id).copied().unwrap_or(1.0);
+            let score = score * kind_weight(&kind) * if fallback { 0.8 } else { 1.0 } * feedback;
             all.push((
                 Hit {
                     id,
@@ -391,5 +451,201 @@ impl SearchIndex {
         }
         let _ = &self.index;
         Ok(Hits { total, hits, facets })
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_text_field("id", STRING | STORED);
+    let article = builder.add_text_field("article", STRING | STORED);
+    let kind = builder.add_text_field("kind", STRING | STORED);
+    let locale = builder.add_text_field("locale", STRING | STORED);
+    let present = builder.add_text_field("present", STRING);
+    let service = builder.add_text_field("service", STRING | STORED);
+    let code_options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(CODE_ANALYZER).set_index_option(IndexRecordOption::Basic),
+        )
+        .set_stored();
+    let codes = builder.add_text_field("codes", code_options.clone());
+    let title_codes = builder.add_text_field("title_codes", code_options);
+    let text_options = |key: &str| {
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(&analyzer_name(key))
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored()
+    };
+    let title: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
+        builder.add_text_field(&format!("title_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
+    });
+    let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
+        builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
+    });
+    (builder.build(), Fields { id, article, kind, locale, present, service, codes, title_codes, title, body })
+}
+
+fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
+    let f = |name: &str| schema.get_field(name).map_err(SearchError::from);
+    let mut title = [f("id")?; LANGUAGES.len()];
+    let mut body = title;
+    for (i, (key, _)) in LANGUAGES.iter().enumerate() {
+        title[i] = f(&format!("title_{key}"))?;
+        body[i] = f(&format!("body_{key}"))?;
+    }
+    Ok(Fields {
+        id: f("id")?,
+        article: f("article")?,
+        kind: f("kind")?,
+        locale: f("locale")?,
+        present: f("present")?,
+        service: f("service")?,
+        codes: f("codes")?,
+        title_codes: f("title_codes")?,
+        title,
+        body,
+    })
+}
+
+fn source_languages(kb: &KnowledgeBase) -> BTreeSet<&'static str> {
+    kb.articles.iter().filter_map(|a| a.source_locale.as_ref()).map(|l| language_key(l.language())).collect()
+}
+
+/// Documents for every article, prepared in parallel.
+fn all_docs(
+    fields: &Fields,
+    kb: &KnowledgeBase,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Vec<TantivyDocument>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = kb.articles.len();
+    kb.articles
+        .par_iter()
+        .map(|a| {
+            let d = article_docs(fields, a);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+            d
+        })
+        .collect()
+}
+
+/// One document per article variant and one per record text.
+fn article_docs(fields: &Fields, a: &Article) -> Vec<TantivyDocument> {
+    let mut docs = Vec::new();
+    // Codes in the titles (and the error names) say what the article is about.
+    let mut about = BTreeSet::new();
+    for (loc, variant) in &a.variants {
+        codes::extract(&variant.title, loc.language(), TextKind::Title, &mut about);
+    }
+    about.extend(a.error_codes.iter().filter(|c| c.chars().all(|ch| ch.is_ascii_alphabetic())).cloned());
+    let common = |doc: &mut TantivyDocument, kind: &str, loc: &Locale| {
+        doc.add_text(fields.article, a.id.as_str());
+        doc.add_text(fields.kind, kind);
+        doc.add_text(fields.locale, loc.as_str());
+        for c in &about {
+            doc.add_text(fields.title_codes, c);
+        }
+        if let Some(s) = &a.service {
+            doc.add_text(fields.service, s);
+        }
+    };
+    for (loc, variant) in &a.variants {
+        let li = lang_index(language_key(loc.language()));
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.id, a.id.as_str());
+        common(&mut doc, "article", loc);
+        for l in a.variants.keys() {
+            doc.add_text(fields.present, l.as_str());
+        }
+        for c in &a.error_codes {
+            doc.add_text(fields.codes, c);
+        }
+        doc.add_text(fields.title[li], &variant.title);
+        doc.add_text(fields.body[li], variant.description.as_deref().unwrap_or(""));
+        docs.push(doc);
+    }
+    for r in &a.records {
+        for (loc, text) in &r.texts {
+            let li = lang_index(language_key(loc.language()));
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.id, r.id.to_string());
+            common(&mut doc, r.kind.as_str(), loc);
+            for l in r.texts.keys() {
+                doc.add_text(fields.present, l.as_str());
+            }
+            for c in &text.error_codes {
+                doc.add_text(fields.codes, c);
+            }
+            let title = if text.title.is_empty() {
+                a.variants.get(loc).map_or("", |v| v.title.as_str())
+            } else {
+                text.title.as_str()
+            };
+            doc.add_text(fields.title[li], title);
+            let body = if text.title.is_empty() {
+                text.markdown.as_str()
+            } else {
+                text.markdown.split_once('\n').map_or("", |(_, b)| b)
+            };
+            doc.add_text(fields.body[li], crate::content::parse::plain_text(body));
+            docs.push(doc);
+        }
+    }
+    docs
+}
+
+/// A content hash of everything an article puts into the index. `DefaultHasher`
+/// is stable within a Rust release; a toolchain change at worst rebuilds.
+fn article_hash(a: &Article) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    a.id.as_str().hash(&mut h);
+    a.service.hash(&mut h);
+    a.error_codes.hash(&mut h);
+    for (loc, v) in &a.variants {
+        (loc.as_str(), &v.title, &v.description).hash(&mut h);
+    }
+    for r in &a.records {
+        (r.id.to_string(), r.kind.as_str()).hash(&mut h);
+        for (loc, t) in &r.texts {
+            (loc.as_str(), &t.title, &t.markdown, &t.error_codes).hash(&mut h);
+        }
+    }
+    format!("{:016x}", h.finish())
+}
+
+fn clear_index_dir(dir: &Path) -> Result<(), SearchError> {
+    let io = |source| SearchError::Io { path: dir.to_path_buf(), source };
+    let entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.collect::<Result<_, _>>().map_err(io)?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    if !dir.join(MANIFEST).exists() {
+        return Err(SearchError::ForeignDir { path: dir.to_path_buf() });
+    }
+    for e in entries {
+        let path = e.path();
+        let result = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        result.map_err(|source| SearchError::Io { path, source })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_locale_from_script_and_letters() {
+        let en = Locale::parse("en-us").expect("locale");
+        let d = |t: &str| detect_locale(t, &en).to_string();
+        assert_eq!(d("设备断开连接"), "zh-cn");
+        assert_eq!(d("デバイスが切断される"), "ja-jp");
+        assert_eq!(d("urządzenie się rozłącza"), "pl-pl");
+        assert_eq!(d("Gerät trennt die Verbindung"), "de-de");
+        assert_eq!(d("anslutningen bröts på enheten"), "sv-se");
+        assert_eq!(d("conexão perdida"), "pt-br");
+        assert_eq!(d("device disconnects"), "en-us");
     }
 }

@@ -123,3 +123,77 @@ fn error_codes_rank_each_iot_hub_article_first() {
     }
     assert_eq!(checked, 15);
 }
+
+#[test]
+fn a_saved_index_is_reused_and_updated_incrementally() {
+    let content = tempfile::tempdir().expect("temp dir");
+    let index_dir = tempfile::tempdir().expect("temp dir");
+    let en = content.path().join("en-us");
+    std::fs::create_dir_all(&en).expect("mkdir");
+    let article = |code: &str, words: &str| {
+        format!(
+            "---\ntitle: Error {code} Sample\nuid: e{code}\n---\n# {code} Sample\n\n## Symptoms\n\nThe {words}.\n\n## Cause\n\nBecause.\n"
+        )
+    };
+    std::fs::write(en.join("a.md"), article("610001", "gadget hums loudly")).expect("write");
+    std::fs::write(en.join("b.md"), article("610002", "widget blinks red")).expect("write");
+    let roots = [content.path().to_path_buf()];
+    let open = || {
+        let kb = load(&roots);
+        SearchIndex::open_or_build(&kb, index_dir.path(), &|_, _| {}).expect("index opens")
+    };
+    let (_, first) = open();
+    assert_eq!((first.reused, first.indexed, first.removed), (0, 2, 0));
+    let (_, second) = open();
+    assert_eq!((second.reused, second.indexed, second.removed), (2, 0, 0));
+
+    std::fs::write(en.join("b.md"), article("610002", "widget whistles softly")).expect("write");
+    let (index, third) = open();
+    assert_eq!((third.reused, third.indexed, third.removed), (1, 1, 0));
+    assert_eq!(top_ids(&index, "whistles", "en-us", 1), ["e610002#symptoms"]);
+    assert!(top_ids(&index, "blinks", "en-us", 1).is_empty(), "the old text is gone");
+
+    std::fs::remove_file(en.join("a.md")).expect("remove");
+    let (index, fourth) = open();
+    assert_eq!((fourth.reused, fourth.indexed, fourth.removed), (1, 0, 1));
+    assert!(top_ids(&index, "610001", "en-us", 1).is_empty());
+}
+
+#[test]
+fn an_index_folder_with_foreign_files_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("notes.txt"), "mine").expect("write");
+    let kb = load(&[repo("content")]);
+    let err = SearchIndex::open_or_build(&kb, dir.path(), &|_, _| {}).expect_err("foreign folder");
+    assert!(err.to_string().contains("holds no tshoot index"), "{err}");
+    assert!(dir.path().join("notes.txt").exists(), "nothing of the user's is deleted");
+}
+
+#[test]
+fn filters_and_grouping() {
+    let kb = load(&[repo("content")]);
+    let index = SearchIndex::build(&kb).expect("index builds");
+    let mut request = SearchRequest::new("sync token expired", locale("en-us"));
+    request.limit = 50;
+    request.kind = Some(tshoot::model::RecordKind::Cause);
+    let hits = index.search(&request).expect("search").hits;
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.kind == "cause"), "{hits:?}");
+    request.kind = None;
+    request.per_article = true;
+    let hits = index.search(&request).expect("search").hits;
+    let articles: std::collections::HashSet<&str> = hits.iter().map(|h| h.article.as_str()).collect();
+    assert_eq!(articles.len(), hits.len(), "one hit per article");
+    request.per_article = false;
+    request.error_code = Some("430021".into());
+    let hits = index.search(&request).expect("search").hits;
+    let carrying: std::collections::HashSet<String> = kb
+        .articles
+        .iter()
+        .flat_map(|a| &a.records)
+        .filter(|r| r.texts.values().any(|t| t.error_codes.contains("430021")))
+        .map(|r| r.id.to_string())
+        .chain(kb.articles.iter().filter(|a| a.error_codes.contains("430021")).map(|a| a.id.to_string()))
+        .collect();
+    assert!(hits.iter().any(|h| h.article == "430021-synctokenexpired"), "{hits:?}");
+    assert!(hits.iter().all(|h| carrying.contains(&h.id)), "only records carrying 430021: {hits:?}");
+}
