@@ -261,10 +261,15 @@ fn tick(bar: &Option<indicatif::ProgressBar>, done: usize, total: usize) {
 
 /// Builds the search index in memory, or reuses and updates the one in `dir`.
 fn build_index(kb: &KnowledgeBase, dir: Option<&std::path::Path>) -> anyhow::Result<tshoot::search::SearchIndex> {
-    let Some(dir) = dir else {
-        return tshoot::search::SearchIndex::build(kb).context("could not build the search index");
-    };
     let bar = progress_bar("indexing articles");
+    let Some(dir) = dir else {
+        let index = tshoot::search::SearchIndex::build_with_progress(kb, &|d, t| tick(&bar, d, t))
+            .context("could not build the search index")?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        return Ok(index);
+    };
     let (index, update) = tshoot::search::SearchIndex::open_or_build(kb, dir, &|d, t| tick(&bar, d, t))
         .with_context(|| format!("could not open or build the search index in `{}`", dir.display()))?;
     if let Some(bar) = bar {

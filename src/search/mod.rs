@@ -206,11 +206,19 @@ fn kind_weight(kind: &str) -> f32 {
 impl SearchIndex {
     /// Builds an in-memory index of a knowledge base.
     pub fn build(kb: &KnowledgeBase) -> Result<SearchIndex, SearchError> {
+        Self::build_with_progress(kb, &|_, _| {})
+    }
+
+    /// Builds an in-memory index; `progress` is told (done, total) articles.
+    pub fn build_with_progress(
+        kb: &KnowledgeBase,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         analyzer::register(&index);
         let mut writer = index.writer_with_num_threads(2, 64 * 1024 * 1024)?;
-        let docs = all_docs(&fields, kb, &|_, _| {});
+        let docs = all_docs(&fields, kb, progress);
         for doc in docs.into_iter().flatten() {
             writer.add_document(doc)?;
         }
