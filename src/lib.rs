@@ -1,15 +1,17 @@
 //! tshoot: a multilingual troubleshooting knowledge base.
 //!
 //! Layers, lowest first; each imports only layers listed before it:
-//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `search`, `config`.
+//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `i18n`, `search`, `tree`, `config`.
 
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
+pub mod i18n;
 pub mod kb;
 pub mod model;
 pub mod search;
+pub mod tree;
 
 pub use error::{Error, Result};
 pub use kb::KnowledgeBase;

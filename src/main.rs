@@ -89,6 +89,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Walk from a symptom to the solution that fixes it: numbered choices, `b` back,
+    /// `q` quit. Reads answers from standard input (a terminal or a pipe).
+    Troubleshoot {
+        /// What you see, in your own words (or use --article / --code).
+        query: Option<String>,
+        #[command(flatten)]
+        content: ContentArgs,
+        /// The reader's locale (default: guessed from the query, else en-us).
+        #[arg(long)]
+        locale: Option<Locale>,
+        /// Start in this article.
+        #[arg(long, conflicts_with_all = ["query", "code"])]
+        article: Option<String>,
+        /// Start from the articles that carry this error code.
+        #[arg(long, conflicts_with = "query")]
+        code: Option<String>,
+        /// Folder of Fluent UI strings (default: the compiled-in `locales/`).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
+        locales: Option<PathBuf>,
+        /// Print each node as one JSON object per line instead of text.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the `ms.openlocfilehash` to stamp into a reviewed translation of FILE.
     Hash {
         /// The source-language file.
@@ -230,6 +253,31 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(if hits.total == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Troubleshoot { query, content, locale, article, code, locales, format } => {
+            let config = content.config(&[]);
+            let kb = load(&config)?;
+            let catalog = match &locales {
+                Some(dir) => tshoot::i18n::Catalog::load(dir)
+                    .with_context(|| format!("could not read UI strings from `{}`", dir.display()))?,
+                None => tshoot::i18n::Catalog::embedded(),
+            };
+            let locale = locale.unwrap_or_else(|| match &query {
+                Some(q) => tshoot::search::detect_locale(q, &config.load.default_locale),
+                None => config.load.default_locale.clone(),
+            });
+            let entry = match (query, article, code) {
+                (Some(q), _, _) => tshoot::tree::Entry::Query(q),
+                (_, Some(a), _) => tshoot::tree::Entry::Article(tshoot::model::ArticleId::sanitize(&a)),
+                (_, _, Some(c)) => tshoot::tree::Entry::ErrorCode(c),
+                _ => anyhow::bail!("say where to start: a QUERY, `--article ID` or `--code CODE`"),
+            };
+            let index = match entry {
+                tshoot::tree::Entry::Query(_) => Some(build_index(&kb, None)?),
+                _ => None,
+            };
+            let engine = tshoot::tree::Engine::new(&kb, &catalog);
+            walk(&engine, &entry, index.as_ref(), &locale, &catalog, format)
+        }
         Command::Hash { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("failed to read `{}`", file.display()))?;
             println!("{}", source_hash(&bytes));
@@ -343,4 +391,122 @@ fn check(kb: &KnowledgeBase, format: Format, color: bool) -> anyhow::Result<Exit
     }
     out.flush()?;
     Ok(if kb.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The interactive walk: prints a node, reads an answer, repeats.
+fn walk(
+    engine: &tshoot::tree::Engine<'_>,
+    entry: &tshoot::tree::Entry,
+    index: Option<&tshoot::search::SearchIndex>,
+    locale: &Locale,
+    catalog: &tshoot::i18n::Catalog,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let interactive = std::io::stdin().is_terminal();
+    let mut history: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        let node = if current.is_empty() {
+            engine.start(entry, index, locale)?
+        } else {
+            engine.node(&current, locale).context("could not continue the walk")?
+        };
+        {
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => {
+                    serde_json::to_writer(&mut out, &node)?;
+                    writeln!(out)?;
+                }
+                Format::Text => print_node(&mut out, &node, catalog, locale)?,
+            }
+            out.flush()?;
+        }
+        if node.options.is_empty() {
+            return Ok(if node.kind == tshoot::tree::NodeKind::Resolved {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        loop {
+            if interactive {
+                eprint!("> ");
+            }
+            let Some(line) = lines.next() else { return Ok(ExitCode::from(1)) };
+            let answer = line?.trim().to_lowercase();
+            match answer.as_str() {
+                "q" | "quit" => return Ok(ExitCode::from(1)),
+                "b" | "back" => {
+                    current = history.pop().unwrap_or_default();
+                    break;
+                }
+                "" => continue,
+                _ => {}
+            }
+            let chosen = match answer.as_str() {
+                "y" | "yes" => node.options.iter().find(|o| o.id == "yes"),
+                "n" | "no" => node.options.iter().find(|o| o.id == "no"),
+                n => n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| node.options.get(i)),
+            };
+            match chosen {
+                Some(choice) => {
+                    history.push(std::mem::replace(&mut current, choice.token.clone()));
+                    break;
+                }
+                None => eprintln!("{}", catalog.message(locale, "tree-prompt", &[])),
+            }
+        }
+    }
+}
+
+fn print_node(
+    out: &mut impl Write,
+    node: &tshoot::tree::Node,
+    catalog: &tshoot::i18n::Catalog,
+    locale: &Locale,
+) -> std::io::Result<()> {
+    writeln!(out)?;
+    for shown in &node.records {
+        let role = match shown.role {
+            "symptom" => catalog.message(locale, "tree-symptom", &[]),
+            "resolved" => catalog.message(locale, "tree-fixed-by", &[]),
+            "next-steps" => catalog.message(locale, "tree-next-steps", &[]),
+            "cause" => catalog.message(locale, "tree-cause", &[]),
+            "solution" => catalog.message(locale, "tree-solution", &[]),
+            "reference" => {
+                catalog.message(locale, "tree-reference", &[("article", tshoot::i18n::Arg::Str(shown.id.clone()))])
+            }
+            other => other.to_owned(),
+        };
+        writeln!(out, "── {role}: {} [{}]", shown.title, shown.id)?;
+        if let Some(note) = &shown.fallback {
+            writeln!(out, "   ({note})")?;
+        }
+        let body = shown.markdown.split_once('\n').map_or("", |(_, b)| b).trim();
+        for line in body.lines() {
+            writeln!(out, "   {line}")?;
+        }
+        for target in &shown.unresolved_refs {
+            writeln!(
+                out,
+                "   → {}",
+                catalog.message(locale, "tree-unresolved", &[("target", tshoot::i18n::Arg::Str(target.clone()))])
+            )?;
+        }
+    }
+    if !node.related.is_empty() {
+        writeln!(out, "{}:", catalog.message(locale, "tree-related", &[]))?;
+        for r in &node.related {
+            writeln!(out, "   - {} [{}]", r.title, r.id)?;
+        }
+    }
+    writeln!(out, "{}", node.prompt.text)?;
+    for (i, option) in node.options.iter().enumerate() {
+        writeln!(out, "  {}. {}", i + 1, option.label)?;
+    }
+    Ok(())
 }

@@ -6,3 +6,4 @@ mod corpus;
 mod harness;
 mod search;
 mod seeds;
+mod tree;

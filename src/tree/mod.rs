@@ -1,0 +1,526 @@
+//! The decision tree: from what a user observes to the solution that fixes it.
+//!
+//! Derived from content, so every article is walkable without authoring:
+//! "Which of these do you see?" over symptoms, then each cause linked to the
+//! chosen symptom (article order, adjustable by feedback weights), each with
+//! its solutions, "Did this fix it?"; when all are tried, next steps and
+//! related articles. The walk is stateless: a [`token`] of the answers so far,
+//! naming records by id. The engine returns record ids, Markdown and localized
+//! prompts; HTML is render/'s job.
+
+pub mod token;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::content::load::is_reference_only;
+use crate::content::parse::plain_text;
+use crate::i18n::{Arg, Catalog};
+use crate::kb::KnowledgeBase;
+use crate::model::{Article, ArticleId, Locale, Record, RecordId, RecordKind, RefTarget};
+use crate::search::{SearchIndex, SearchRequest};
+use token::{Lookup, Step, TokenError};
+
+/// How a walk begins.
+#[derive(Clone, Debug)]
+pub enum Entry {
+    /// A description in the user's words: symptoms found by search.
+    Query(String),
+    /// An error code: the symptoms of the articles that carry it.
+    ErrorCode(String),
+    /// A service (`ms.service`): its articles.
+    Service(String),
+    Article(ArticleId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// Choose among options (symptoms or articles).
+    Question,
+    /// Try a solution (or check a cause): did it fix it?
+    TrySolution,
+    Resolved,
+    /// Everything was tried: next steps and related articles.
+    Escalate,
+}
+
+/// A localized prompt and the Fluent message it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Prompt {
+    pub message: &'static str,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Choice {
+    /// A record id, an article id, or `yes` / `no`.
+    pub id: String,
+    pub label: String,
+    /// The state after choosing this option.
+    pub token: String,
+}
+
+/// A record to show on a node.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shown {
+    pub id: String,
+    pub kind: RecordKind,
+    /// Why it is shown: `symptom`, `cause`, `solution`, `resolved`, `next-steps`, `reference`.
+    pub role: &'static str,
+    /// Locale of the text.
+    pub locale: Locale,
+    /// Set when the text is not in the reader's locale: the localized label to show.
+    pub fallback: Option<String>,
+    pub title: String,
+    pub markdown: String,
+    /// The record whose "see …" led here.
+    pub via: Option<String>,
+    /// References that could not be resolved: show them as links, `<file stem>#<anchor>`.
+    pub unresolved_refs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Crumb {
+    pub label: String,
+    pub token: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RelatedArticle {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    pub prompt: Prompt,
+    pub options: Vec<Choice>,
+    pub records: Vec<Shown>,
+    /// The answers so far, each with the token that returns to it.
+    pub breadcrumbs: Vec<Crumb>,
+    /// This node's state; empty for a start node.
+    pub token: String,
+    /// The previous node's state (`Some("")` means: back to the start).
+    pub back: Option<String>,
+    pub related: Vec<RelatedArticle>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TreeError {
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("no article `{0}`")]
+    UnknownArticle(String),
+    #[error("a free-text start needs the search index")]
+    NoSearch,
+    #[error("search failed")]
+    Search(#[from] crate::search::SearchError),
+}
+
+/// The walk engine over one knowledge base.
+pub struct Engine<'a> {
+    kb: &'a KnowledgeBase,
+    catalog: &'a Catalog,
+    lookup: Lookup,
+    /// Feedback weights by record id (higher first); causes and solutions keep
+    /// article order among equals. Empty: article order.
+    pub weights: HashMap<RecordId, f32>,
+}
+
+/// One planned attempt: a cause with one of its remedies, or alone.
+#[derive(Clone, Debug)]
+struct Attempt {
+    cause: Option<RecordId>,
+    remedy: Option<RecordId>,
+}
+
+impl Attempt {
+    /// What a yes/no answer names.
+    fn key(&self) -> Option<&RecordId> {
+        self.remedy.as_ref().or(self.cause.as_ref())
+    }
+}
+
+const MAX_OPTIONS: usize = 8;
+const MAX_REFERENCE_DEPTH: usize = 4;
+
+impl<'a> Engine<'a> {
+    pub fn new(kb: &'a KnowledgeBase, catalog: &'a Catalog) -> Engine<'a> {
+        Engine { kb, catalog, lookup: Lookup::new(kb), weights: HashMap::new() }
+    }
+
+    fn msg(&self, locale: &Locale, id: &'static str, args: &[(&str, Arg)]) -> Prompt {
+        Prompt { message: id, text: self.catalog.message(locale, id, args) }
+    }
+
+    fn token(&self, steps: &[Step]) -> String {
+        token::encode(self.lookup.fingerprint(), steps)
+    }
+
+    /// The first node of a walk.
+    pub fn start(&self, entry: &Entry, search: Option<&SearchIndex>, locale: &Locale) -> Result<Node, TreeError> {
+        let mut symptoms: Vec<RecordId> = Vec::new();
+        let mut articles: Vec<ArticleId> = Vec::new();
+        match entry {
+            Entry::Article(id) => {
+                let article = self.kb.article(id).ok_or_else(|| TreeError::UnknownArticle(id.to_string()))?;
+                symptoms.extend(article.records_of(RecordKind::Symptom).map(|r| r.id.clone()));
+                if symptoms.is_empty() {
+                    return self.node(&self.token(&[Step::Article(id.clone())]), locale);
+                }
+            }
+            Entry::ErrorCode(code) => {
+                let code = code.to_lowercase();
+                for a in self.kb.articles.iter().filter(|a| a.error_codes.contains(&code)) {
+                    let before = symptoms.len();
+                    symptoms.extend(a.records_of(RecordKind::Symptom).map(|r| r.id.clone()));
+                    if symptoms.len() == before {
+                        articles.push(a.id.clone());
+                    }
+                }
+            }
+            Entry::Service(service) => {
+                articles.extend(
+                    self.kb.articles.iter().filter(|a| a.service.as_deref() == Some(service)).map(|a| a.id.clone()),
+                );
+            }
+            Entry::Query(text) => {
+                let index = search.ok_or(TreeError::NoSearch)?;
+                let mut request = SearchRequest::new(text.clone(), locale.clone());
+                request.kind = Some(RecordKind::Symptom);
+                request.limit = MAX_OPTIONS;
+                for hit in index.search(&request)?.hits {
+                    if let Some(id) = RecordId::parse(&hit.id) {
+                        symptoms.push(id);
+                    }
+                }
+                if symptoms.is_empty() {
+                    // Articles without symptom sections are still walkable.
+                    request.kind = None;
+                    request.per_article = true;
+                    for hit in index.search(&request)?.hits {
+                        articles.push(ArticleId::sanitize(&hit.article));
+                    }
+                }
+            }
+        }
+        let mut options = Vec::new();
+        for id in symptoms.iter().take(MAX_OPTIONS) {
+            if let Some((article, record)) = self.kb.record(id) {
+                options.push(Choice {
+                    id: id.to_string(),
+                    label: self.label(article, record, locale),
+                    token: self.token(&[Step::Symptom(id.clone())]),
+                });
+            }
+        }
+        for id in articles.iter().take(MAX_OPTIONS.saturating_sub(options.len()).max(if symptoms.is_empty() {
+            50
+        } else {
+            0
+        })) {
+            if let Some(article) = self.kb.article(id) {
+                options.push(Choice {
+                    id: id.to_string(),
+                    label: self.article_title(article, locale),
+                    token: self.token(&[Step::Article(id.clone())]),
+                });
+            }
+        }
+        let prompt = match (entry, options.is_empty()) {
+            (Entry::Query(q), true) => self.msg(locale, "tree-no-match", &[("query", Arg::Str(q.clone()))]),
+            _ => self.msg(locale, "tree-which-symptom", &[]),
+        };
+        Ok(Node {
+            id: "start".to_owned(),
+            kind: NodeKind::Question,
+            prompt,
+            options,
+            records: Vec::new(),
+            breadcrumbs: Vec::new(),
+            token: String::new(),
+            back: None,
+            related: Vec::new(),
+        })
+    }
+
+    /// The node a token stands for.
+    pub fn node(&self, token: &str, locale: &Locale) -> Result<Node, TreeError> {
+        let steps = self.lookup.decode(token)?;
+        self.node_for(&steps, locale)
+    }
+
+    fn node_for(&self, steps: &[Step], locale: &Locale) -> Result<Node, TreeError> {
+        let (article, symptom) = match steps.first() {
+            Some(Step::Symptom(s)) => {
+                let (a, r) = self.kb.record(s).ok_or(TokenError::Stale)?;
+                (a, Some(r))
+            }
+            Some(Step::Article(a)) => (self.kb.article(a).ok_or(TokenError::Stale)?, None),
+            _ => return Err(TokenError::Malformed.into()),
+        };
+        let plan = self.plan(article, symptom);
+        let mut rejected: HashSet<&RecordId> = HashSet::new();
+        let mut fixed = None;
+        for (i, step) in steps.iter().enumerate().skip(1) {
+            match step {
+                Step::No(id) if plan.iter().any(|p| p.key() == Some(id)) => {
+                    rejected.insert(id);
+                }
+                Step::Yes(id) if i == steps.len() - 1 && plan.iter().any(|p| p.key() == Some(id)) => fixed = Some(id),
+                _ => return Err(TokenError::Malformed.into()),
+            }
+        }
+        let token = self.token(steps);
+        let back = Some(if steps.len() > 1 { self.token(&steps[..steps.len() - 1]) } else { String::new() });
+        let breadcrumbs = self.breadcrumbs(steps, locale);
+        let mut seen = HashSet::new();
+        let mut related = Vec::new();
+
+        if let Some(id) = fixed {
+            let mut records = Vec::new();
+            if let Some((a, r)) = self.kb.record(id) {
+                self.show(a, r, "resolved", None, locale, &mut records, &mut seen, &mut related, 0);
+            }
+            return Ok(Node {
+                id: format!("resolved:{id}"),
+                kind: NodeKind::Resolved,
+                prompt: self.msg(locale, "tree-resolved", &[]),
+                options: Vec::new(),
+                records,
+                breadcrumbs,
+                token,
+                back,
+                related,
+            });
+        }
+
+        let next = plan.iter().find(|p| p.key().is_some_and(|k| !rejected.contains(k)));
+        let Some(attempt) = next else {
+            return Ok(self.escalate(article, steps, locale, token, back, breadcrumbs));
+        };
+        let mut records = Vec::new();
+        if let Some(s) = symptom {
+            self.show(article, s, "symptom", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        if let Some((a, c)) = attempt.cause.as_ref().and_then(|c| self.kb.record(c)) {
+            self.show(a, c, "cause", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        if let Some((a, r)) = attempt.remedy.as_ref().and_then(|r| self.kb.record(r)) {
+            self.show(a, r, "solution", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        let key = attempt.key().cloned().ok_or(TokenError::Malformed)?;
+        let with = |s: Step| {
+            let mut v = steps.to_vec();
+            v.push(s);
+            self.token(&v)
+        };
+        let options = vec![
+            Choice {
+                id: "yes".to_owned(),
+                label: self.catalog.message(locale, "tree-yes", &[]),
+                token: with(Step::Yes(key.clone())),
+            },
+            Choice {
+                id: "no".to_owned(),
+                label: self.catalog.message(locale, "tree-no", &[]),
+                token: with(Step::No(key.clone())),
+            },
+        ];
+        Ok(Node {
+            id: format!("try:{key}"),
+            kind: NodeKind::TrySolution,
+            prompt: self.msg(locale, "tree-did-it-fix", &[]),
+            options,
+            records,
+            breadcrumbs,
+            token,
+            back,
+            related,
+        })
+    }
+
+    /// Causes of the symptom (or of the article), most likely first, each with
+    /// its remedies; a cause without remedies is an attempt of its own, and an
+    /// article without causes tries its remedies directly.
+    fn plan(&self, article: &Article, symptom: Option<&Record>) -> Vec<Attempt> {
+        let order = |ids: &mut Vec<RecordId>| {
+            let pos = |id: &RecordId| article.records.iter().position(|r| &r.id == id).unwrap_or(usize::MAX);
+            ids.sort_by(|a, b| {
+                let (wa, wb) =
+                    (self.weights.get(a).copied().unwrap_or(0.0), self.weights.get(b).copied().unwrap_or(0.0));
+                wb.total_cmp(&wa).then(pos(a).cmp(&pos(b)))
+            });
+        };
+        let mut causes: Vec<RecordId> = match symptom {
+            Some(s) if !s.causes.is_empty() => s.causes.clone(),
+            _ => article.records_of(RecordKind::Cause).map(|r| r.id.clone()).collect(),
+        };
+        order(&mut causes);
+        let mut plan = Vec::new();
+        for c in causes {
+            let mut remedies = article.record(&c.anchor).map(|r| r.solutions.clone()).unwrap_or_default();
+            order(&mut remedies);
+            if remedies.is_empty() {
+                plan.push(Attempt { cause: Some(c.clone()), remedy: None });
+            }
+            for r in remedies {
+                plan.push(Attempt { cause: Some(c.clone()), remedy: Some(r) });
+            }
+        }
+        if plan.is_empty() {
+            let mut remedies: Vec<RecordId> =
+                article.records.iter().filter(|r| r.kind.is_remedy()).map(|r| r.id.clone()).collect();
+            order(&mut remedies);
+            plan.extend(remedies.into_iter().map(|r| Attempt { cause: None, remedy: Some(r) }));
+        }
+        plan
+    }
+
+    fn escalate(
+        &self,
+        article: &Article,
+        steps: &[Step],
+        locale: &Locale,
+        token: String,
+        back: Option<String>,
+        breadcrumbs: Vec<Crumb>,
+    ) -> Node {
+        let mut records = Vec::new();
+        let mut seen = HashSet::new();
+        let mut related = Vec::new();
+        for r in article.records_of(RecordKind::NextSteps) {
+            self.show(article, r, "next-steps", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        // Articles referenced along the way are related too.
+        let mut referenced = BTreeSet::new();
+        for step in steps {
+            if let Step::No(id) | Step::Symptom(id) = step
+                && let Some((_, r)) = self.kb.record(id)
+            {
+                for t in r.texts.values() {
+                    for target in &t.refs {
+                        let a = match target {
+                            RefTarget::Record(rid) => &rid.article,
+                            RefTarget::Article(aid) => aid,
+                        };
+                        if a != &article.id {
+                            referenced.insert(a.clone());
+                        }
+                    }
+                }
+            }
+        }
+        for a in referenced {
+            if let Some(art) = self.kb.article(&a)
+                && !related.iter().any(|r: &RelatedArticle| r.id == a.as_str())
+            {
+                related.push(RelatedArticle { id: a.to_string(), title: self.article_title(art, locale) });
+            }
+        }
+        Node {
+            id: format!("escalate:{}", article.id),
+            kind: NodeKind::Escalate,
+            prompt: self.msg(locale, "tree-escalate", &[]),
+            options: Vec::new(),
+            records,
+            breadcrumbs,
+            token,
+            back,
+            related,
+        }
+    }
+
+    /// Adds `record` in the reader's locale (or its fallback, labelled), then,
+    /// when its text only points elsewhere ("see 401003 … solution 1"), the
+    /// records it points at, each once: cycles end at a record already shown.
+    #[allow(clippy::too_many_arguments)]
+    fn show(
+        &self,
+        article: &Article,
+        record: &Record,
+        role: &'static str,
+        via: Option<&RecordId>,
+        locale: &Locale,
+        out: &mut Vec<Shown>,
+        seen: &mut HashSet<RecordId>,
+        related: &mut Vec<RelatedArticle>,
+        depth: usize,
+    ) {
+        if !seen.insert(record.id.clone()) {
+            return;
+        }
+        let chain = self.kb.chain(article, locale);
+        let Some((text_locale, text, fallback)) = record.text_in(&chain) else { return };
+        let fallback = fallback.then(|| {
+            self.catalog.message(locale, "tree-not-translated", &[("language", Arg::Str(text_locale.to_string()))])
+        });
+        out.push(Shown {
+            id: record.id.to_string(),
+            kind: record.kind,
+            role,
+            locale: text_locale.clone(),
+            fallback,
+            title: text.title.clone(),
+            markdown: text.markdown.clone(),
+            via: via.map(ToString::to_string),
+            unresolved_refs: text.unresolved_refs.clone(),
+        });
+        if depth >= MAX_REFERENCE_DEPTH || !is_reference_only(text) {
+            return;
+        }
+        for target in &text.refs {
+            match target {
+                RefTarget::Record(id) => {
+                    if let Some((a, r)) = self.kb.record(id) {
+                        self.show(a, r, "reference", Some(&record.id), locale, out, seen, related, depth + 1);
+                    }
+                }
+                RefTarget::Article(id) => {
+                    if let Some(a) = self.kb.article(id)
+                        && !related.iter().any(|r| r.id == id.as_str())
+                    {
+                        related.push(RelatedArticle { id: id.to_string(), title: self.article_title(a, locale) });
+                    }
+                }
+            }
+        }
+    }
+
+    fn breadcrumbs(&self, steps: &[Step], locale: &Locale) -> Vec<Crumb> {
+        (1..=steps.len())
+            .map(|n| {
+                let label = match &steps[n - 1] {
+                    Step::Article(a) => self.kb.article(a).map(|a| self.article_title(a, locale)).unwrap_or_default(),
+                    Step::Symptom(id) | Step::No(id) | Step::Yes(id) => {
+                        self.kb.record(id).map(|(a, r)| self.label(a, r, locale)).unwrap_or_default()
+                    }
+                };
+                Crumb { label, token: self.token(&steps[..n]) }
+            })
+            .collect()
+    }
+
+    /// A short label for a record: the first sentence of its text in the reader's locale.
+    fn label(&self, article: &Article, record: &Record, locale: &Locale) -> String {
+        let chain = self.kb.chain(article, locale);
+        let Some((_, text, _)) = record.text_in(&chain) else { return record.id.to_string() };
+        let body = text.markdown.split_once('\n').map_or("", |(_, b)| b);
+        let plain = plain_text(body);
+        let first = plain.lines().find(|l| !l.trim().is_empty()).unwrap_or(&text.title);
+        let mut label: String = first.chars().take(160).collect();
+        if first.chars().count() > 160 {
+            label.push('…');
+        }
+        if label.trim().is_empty() { text.title.clone() } else { label }
+    }
+
+    fn article_title(&self, article: &Article, locale: &Locale) -> String {
+        let chain = self.kb.chain(article, locale);
+        chain.iter().find_map(|l| article.variants.get(l)).map_or_else(|| article.id.to_string(), |v| v.title.clone())
+    }
+}
