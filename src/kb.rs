@@ -9,11 +9,13 @@ use serde::Serialize;
 use crate::content::diagnostics::{Diagnostic, Severity};
 use crate::content::load::{self, LoadOptions};
 use crate::error::Result;
-use crate::model::{Article, ArticleId, Locale, Record, RecordId, RecordKind};
+use crate::model::{Article, ArticleId, AuthoredTree, Locale, Record, RecordId, RecordKind};
 
 #[derive(Debug)]
 pub struct KnowledgeBase {
     pub articles: Vec<Article>,
+    /// Authored decision trees (checked by `tree::authored::validate`).
+    pub trees: Vec<AuthoredTree>,
     pub diagnostics: Vec<Diagnostic>,
     pub options: LoadOptions,
     /// Files looked at and their bytes.
@@ -29,6 +31,7 @@ impl KnowledgeBase {
         let by_id = loaded.articles.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
         Ok(KnowledgeBase {
             articles: loaded.articles,
+            trees: loaded.trees,
             diagnostics: loaded.diagnostics,
             options,
             files: loaded.files,

@@ -46,6 +46,9 @@ enum Command {
         content: ContentArgs,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Folder of Fluent UI strings to check trees against (default: the compiled-in `locales/`).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
+        locales: Option<PathBuf>,
     },
     /// Print every record as JSON Lines (the ingestion feed; schema in the README).
     Dump {
@@ -105,6 +108,9 @@ enum Command {
         /// Start from the articles that carry this error code.
         #[arg(long, conflicts_with = "query")]
         code: Option<String>,
+        /// Start with an authored decision tree (`trees/*.yaml`), by id.
+        #[arg(long, conflicts_with_all = ["query", "code", "article"])]
+        tree: Option<String>,
         /// Folder of Fluent UI strings (default: the compiled-in `locales/`).
         #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
         locales: Option<PathBuf>,
@@ -182,9 +188,12 @@ fn init_logging() {
 
 fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Check { paths, content, format } => {
+        Command::Check { paths, content, format, locales } => {
             let config = content.config(&paths);
-            let kb = load(&config)?;
+            let mut kb = load(&config)?;
+            let catalog = catalog(locales.as_deref())?;
+            kb.diagnostics.extend(catalog.diagnostics.iter().cloned());
+            kb.diagnostics.extend(tshoot::tree::authored::validate(&kb, &catalog));
             check(&kb, format, color)
         }
         Command::Dump { paths, content, locale } => {
@@ -253,23 +262,20 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(if hits.total == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Troubleshoot { query, content, locale, article, code, locales, format } => {
+        Command::Troubleshoot { query, content, locale, article, code, tree, locales, format } => {
             let config = content.config(&[]);
             let kb = load(&config)?;
-            let catalog = match &locales {
-                Some(dir) => tshoot::i18n::Catalog::load(dir)
-                    .with_context(|| format!("could not read UI strings from `{}`", dir.display()))?,
-                None => tshoot::i18n::Catalog::embedded(),
-            };
+            let catalog = catalog(locales.as_deref())?;
             let locale = locale.unwrap_or_else(|| match &query {
                 Some(q) => tshoot::search::detect_locale(q, &config.load.default_locale),
                 None => config.load.default_locale.clone(),
             });
-            let entry = match (query, article, code) {
-                (Some(q), _, _) => tshoot::tree::Entry::Query(q),
-                (_, Some(a), _) => tshoot::tree::Entry::Article(tshoot::model::ArticleId::sanitize(&a)),
-                (_, _, Some(c)) => tshoot::tree::Entry::ErrorCode(c),
-                _ => anyhow::bail!("say where to start: a QUERY, `--article ID` or `--code CODE`"),
+            let entry = match (query, article, code, tree) {
+                (Some(q), ..) => tshoot::tree::Entry::Query(q),
+                (_, Some(a), ..) => tshoot::tree::Entry::Article(tshoot::model::ArticleId::sanitize(&a)),
+                (_, _, Some(c), _) => tshoot::tree::Entry::ErrorCode(c),
+                (.., Some(t)) => tshoot::tree::Entry::Tree(t),
+                _ => anyhow::bail!("say where to start: a QUERY, `--article ID`, `--code CODE` or `--tree ID`"),
             };
             let index = match entry {
                 tshoot::tree::Entry::Query(_) => Some(build_index(&kb, None)?),
@@ -391,6 +397,15 @@ fn check(kb: &KnowledgeBase, format: Format, color: bool) -> anyhow::Result<Exit
     }
     out.flush()?;
     Ok(if kb.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// UI strings from `dir`, or the compiled-in ones.
+fn catalog(dir: Option<&std::path::Path>) -> anyhow::Result<tshoot::i18n::Catalog> {
+    match dir {
+        Some(dir) => tshoot::i18n::Catalog::load(dir)
+            .with_context(|| format!("could not read UI strings from `{}`", dir.display())),
+        None => Ok(tshoot::i18n::Catalog::embedded()),
+    }
 }
 
 /// The interactive walk: prints a node, reads an answer, repeats.

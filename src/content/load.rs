@@ -18,7 +18,7 @@ use super::headings::kind_from_anchor;
 use super::parse::{self, Parsed, ParsedFile, ParsedRecord};
 use crate::error::{Error, Result};
 use crate::model::{
-    Article, ArticleId, DocDate, Freshness, Locale, Record, RecordId, RecordKind, RecordText, RefTarget,
+    Article, ArticleId, AuthoredTree, DocDate, Freshness, Locale, Record, RecordId, RecordKind, RecordText, RefTarget,
     SourceLocation, TranslationType, Variant,
 };
 
@@ -47,6 +47,8 @@ impl Default for LoadOptions {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub articles: Vec<Article>,
+    /// Authored decision trees from each root's `trees/` folder.
+    pub trees: Vec<AuthoredTree>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files looked at (candidates with a `.md` or `.txt` name).
     pub files: usize,
@@ -124,9 +126,57 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
         "load phases"
     );
 
+    let trees = load_trees(&root_infos, options, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
     diagnostics.dedup();
-    Ok(Loaded { articles, diagnostics, files: total, bytes })
+    Ok(Loaded { articles, trees, diagnostics, files: total, bytes })
+}
+
+/// Reads `trees/*.yaml` of every root (trees are not articles: the walk skips them).
+fn load_trees(roots: &[RootInfo], options: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Vec<AuthoredTree> {
+    let mut trees: Vec<AuthoredTree> = Vec::new();
+    for root in roots.iter().filter(|r| r.single_file.is_none()) {
+        let Ok(entries) = std::fs::read_dir(root.canonical.join("trees")) else { continue };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        files.sort();
+        for file in files {
+            let shown = root.given.join("trees").join(file.file_name().unwrap_or_default());
+            let text = match read_limited(&file, &shown, options.max_file_bytes) {
+                Ok(bytes) => match decode(&bytes, &shown) {
+                    Ok(t) => t.to_owned(),
+                    Err(d) => {
+                        diags.push(*d);
+                        continue;
+                    }
+                },
+                Err(d) => {
+                    diags.push(*d);
+                    continue;
+                }
+            };
+            let (tree, d) = super::trees::parse_tree(&text, &shown);
+            diags.extend(d);
+            if let Some(tree) = tree {
+                if let Some(other) = trees.iter().find(|t| t.id == tree.id) {
+                    diags.push(Diagnostic::warning(
+                        "tree-duplicate",
+                        &shown,
+                        format!(
+                            "tree id `{}` is also used by `{}`; this one is ignored",
+                            tree.id,
+                            other.path.display()
+                        ),
+                    ));
+                    continue;
+                }
+                trees.push(tree);
+            }
+        }
+    }
+    trees
 }
 
 struct RootInfo {

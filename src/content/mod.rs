@@ -7,3 +7,4 @@ pub mod freshness;
 pub mod headings;
 pub mod load;
 pub mod parse;
+pub mod trees;

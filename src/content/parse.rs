@@ -156,15 +156,8 @@ fn split_front_matter(text: &str, start: usize) -> Option<Result<(std::ops::Rang
 
 type YamlError = (String, Option<usize>, Option<usize>);
 
-fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, YamlError> {
-    if yaml.len() > MAX_FRONT_MATTER_BYTES {
-        return Err((
-            format!("front matter is {} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES}", yaml.len()),
-            None,
-            None,
-        ));
-    }
-    // Tight budgets: an alias bomb or deep nesting fails in milliseconds.
+/// YAML options with tight budgets: an alias bomb or deep nesting fails in milliseconds.
+pub fn yaml_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_events = 20_000;
     budget.max_aliases = 200;
@@ -176,7 +169,18 @@ fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, YamlError> {
     budget.max_inclusion_depth = 0;
     budget.flow_nesting_limit = 32;
     budget.max_recorded_anchor_events = 20_000;
-    let options = serde_saphyr::options! { budget: Some(budget) };
+    serde_saphyr::options! { budget: Some(budget) }
+}
+
+fn parse_yaml(yaml: &str) -> Result<Map<String, Value>, YamlError> {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Err((
+            format!("front matter is {} bytes, more than the limit of {MAX_FRONT_MATTER_BYTES}", yaml.len()),
+            None,
+            None,
+        ));
+    }
+    let options = yaml_options();
     let value: Value = match serde_saphyr::from_str_with_options(yaml, options) {
         Ok(v) => v,
         Err(e) => {

@@ -17,11 +17,17 @@ use crate::model::Locale;
 /// `Catalog::load` reads a folder instead (and `--locales DIR` overrides).
 const EMBEDDED: &[(&str, &str)] = &[
     ("en-us", include_str!("../../locales/en-us/tree.ftl")),
+    ("en-us", include_str!("../../locales/en-us/trees.ftl")),
     ("de-de", include_str!("../../locales/de-de/tree.ftl")),
+    ("de-de", include_str!("../../locales/de-de/trees.ftl")),
     ("zh-cn", include_str!("../../locales/zh-cn/tree.ftl")),
+    ("zh-cn", include_str!("../../locales/zh-cn/trees.ftl")),
     ("pl-pl", include_str!("../../locales/pl-pl/tree.ftl")),
+    ("pl-pl", include_str!("../../locales/pl-pl/trees.ftl")),
     ("sv-se", include_str!("../../locales/sv-se/tree.ftl")),
+    ("sv-se", include_str!("../../locales/sv-se/trees.ftl")),
     ("pt-br", include_str!("../../locales/pt-br/tree.ftl")),
+    ("pt-br", include_str!("../../locales/pt-br/trees.ftl")),
 ];
 
 /// An argument value for a message.
@@ -49,7 +55,7 @@ impl Catalog {
     pub fn embedded() -> Catalog {
         let mut catalog = Catalog::empty();
         for (tag, source) in EMBEDDED {
-            catalog.add(tag, source, Path::new(&format!("locales/{tag}/tree.ftl")));
+            catalog.add(tag, source, Path::new(&format!("locales/{tag}")));
         }
         catalog
     }
@@ -162,6 +168,24 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bundled_locale_has_every_message() {
+        let c = Catalog::embedded();
+        let ids: Vec<&str> = EMBEDDED
+            .iter()
+            .filter(|(tag, _)| *tag == "en-us")
+            .flat_map(|(_, src)| src.lines())
+            .filter_map(|l| l.split_once(" =").map(|(id, _)| id))
+            .filter(|id| !id.starts_with(['#', ' ']) && !id.is_empty())
+            .collect();
+        assert!(ids.len() > 20, "{ids:?}");
+        for locale in c.locales() {
+            for id in &ids {
+                assert!(c.has(locale, id), "{locale} lacks {id}");
+            }
+        }
+    }
 
     #[test]
     fn polish_plurals_and_fallback() {

@@ -276,3 +276,41 @@ impl Article {
         chain
     }
 }
+
+/// An authored decision tree (`trees/*.yaml` in a content root): explicit
+/// questions whose texts are Fluent message ids, so one tree serves every locale.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuthoredTree {
+    pub id: String,
+    /// Fluent message id of the tree's title.
+    pub title: String,
+    pub start: String,
+    pub nodes: BTreeMap<String, TreeQuestion>,
+    pub path: PathBuf,
+    /// 1-based line of each node's key in the file, for diagnostics.
+    pub lines: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TreeQuestion {
+    /// Fluent message id of the question.
+    pub question: String,
+    pub answers: Vec<TreeAnswer>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TreeAnswer {
+    /// Fluent message id of the answer's label.
+    pub label: String,
+    pub target: AnswerTarget,
+}
+
+/// Where an answer leads: another question, a symptom record (the derived
+/// walk goes on from there) or an article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnswerTarget {
+    Node(String),
+    Record(String),
+    Article(String),
+}

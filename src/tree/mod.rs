@@ -8,6 +8,7 @@
 //! naming records by id. The engine returns record ids, Markdown and localized
 //! prompts; HTML is render/'s job.
 
+pub mod authored;
 pub mod token;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -32,6 +33,8 @@ pub enum Entry {
     /// A service (`ms.service`): its articles.
     Service(String),
     Article(ArticleId),
+    /// An authored tree (`trees/*.yaml`), by its id.
+    Tree(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -115,6 +118,8 @@ pub enum TreeError {
     Token(#[from] TokenError),
     #[error("no article `{0}`")]
     UnknownArticle(String),
+    #[error("no decision tree `{0}`")]
+    UnknownTree(String),
     #[error("a free-text start needs the search index")]
     NoSearch,
     #[error("search failed")]
@@ -166,6 +171,11 @@ impl<'a> Engine<'a> {
         let mut symptoms: Vec<RecordId> = Vec::new();
         let mut articles: Vec<ArticleId> = Vec::new();
         match entry {
+            Entry::Tree(id) => {
+                let tree =
+                    self.kb.trees.iter().find(|t| &t.id == id).ok_or_else(|| TreeError::UnknownTree(id.clone()))?;
+                return self.node(&self.token(&[Step::Node(tree.id.clone(), tree.start.clone())]), locale);
+            }
             Entry::Article(id) => {
                 let article = self.kb.article(id).ok_or_else(|| TreeError::UnknownArticle(id.to_string()))?;
                 symptoms.extend(article.records_of(RecordKind::Symptom).map(|r| r.id.clone()));
@@ -254,7 +264,13 @@ impl<'a> Engine<'a> {
         self.node_for(&steps, locale)
     }
 
-    fn node_for(&self, steps: &[Step], locale: &Locale) -> Result<Node, TreeError> {
+    fn node_for(&self, all: &[Step], locale: &Locale) -> Result<Node, TreeError> {
+        // Questions of an authored tree come first; the derived walk follows.
+        let split = all.iter().position(|s| !matches!(s, Step::Node(..))).unwrap_or(all.len());
+        let (prefix, steps) = all.split_at(split);
+        if steps.is_empty() {
+            return self.question(prefix, locale);
+        }
         let (article, symptom) = match steps.first() {
             Some(Step::Symptom(s)) => {
                 let (a, r) = self.kb.record(s).ok_or(TokenError::Stale)?;
@@ -275,9 +291,9 @@ impl<'a> Engine<'a> {
                 _ => return Err(TokenError::Malformed.into()),
             }
         }
-        let token = self.token(steps);
-        let back = Some(if steps.len() > 1 { self.token(&steps[..steps.len() - 1]) } else { String::new() });
-        let breadcrumbs = self.breadcrumbs(steps, locale);
+        let token = self.token(all);
+        let back = Some(if all.len() > 1 { self.token(&all[..all.len() - 1]) } else { String::new() });
+        let breadcrumbs = self.breadcrumbs(all, locale);
         let mut seen = HashSet::new();
         let mut related = Vec::new();
 
@@ -315,7 +331,7 @@ impl<'a> Engine<'a> {
         }
         let key = attempt.key().cloned().ok_or(TokenError::Malformed)?;
         let with = |s: Step| {
-            let mut v = steps.to_vec();
+            let mut v = all.to_vec();
             v.push(s);
             self.token(&v)
         };
@@ -341,6 +357,51 @@ impl<'a> Engine<'a> {
             token,
             back,
             related,
+        })
+    }
+
+    /// A question of an authored tree; `steps` are all tree nodes, the last one current.
+    fn question(&self, steps: &[Step], locale: &Locale) -> Result<Node, TreeError> {
+        let Some(Step::Node(tree_id, node_id)) = steps.last() else { return Err(TokenError::Malformed.into()) };
+        let tree = self.kb.trees.iter().find(|t| &t.id == tree_id).ok_or(TokenError::Stale)?;
+        let question = tree.nodes.get(node_id).ok_or(TokenError::Stale)?;
+        let with = |s: Step| {
+            let mut v = steps.to_vec();
+            v.push(s);
+            self.token(&v)
+        };
+        let mut options = Vec::new();
+        for answer in &question.answers {
+            let (id, step) = match &answer.target {
+                crate::model::AnswerTarget::Node(n) => {
+                    (format!("{tree_id}/{n}"), Step::Node(tree_id.clone(), n.clone()))
+                }
+                crate::model::AnswerTarget::Record(r) => {
+                    match RecordId::parse(r).filter(|id| self.kb.record(id).is_some()) {
+                        Some(id) => (r.clone(), Step::Symptom(id)),
+                        None => continue,
+                    }
+                }
+                crate::model::AnswerTarget::Article(a) => {
+                    let id = ArticleId::sanitize(a);
+                    if self.kb.article(&id).is_none() {
+                        continue;
+                    }
+                    (a.clone(), Step::Article(id))
+                }
+            };
+            options.push(Choice { id, label: self.catalog.message(locale, &answer.label, &[]), token: with(step) });
+        }
+        Ok(Node {
+            id: format!("tree:{tree_id}/{node_id}"),
+            kind: NodeKind::Question,
+            prompt: Prompt { message: "tree-question", text: self.catalog.message(locale, &question.question, &[]) },
+            options,
+            records: Vec::new(),
+            breadcrumbs: self.breadcrumbs(&steps[..steps.len() - 1], locale),
+            token: self.token(steps),
+            back: (steps.len() > 1).then(|| self.token(&steps[..steps.len() - 1])),
+            related: Vec::new(),
         })
     }
 
@@ -496,6 +557,14 @@ impl<'a> Engine<'a> {
             .map(|n| {
                 let label = match &steps[n - 1] {
                     Step::Article(a) => self.kb.article(a).map(|a| self.article_title(a, locale)).unwrap_or_default(),
+                    Step::Node(t, n) => self
+                        .kb
+                        .trees
+                        .iter()
+                        .find(|tree| &tree.id == t)
+                        .and_then(|tree| tree.nodes.get(n))
+                        .map(|q| self.catalog.message(locale, &q.question, &[]))
+                        .unwrap_or_default(),
                     Step::Symptom(id) | Step::No(id) | Step::Yes(id) => {
                         self.kb.record(id).map(|(a, r)| self.label(a, r, locale)).unwrap_or_default()
                     }

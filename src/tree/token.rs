@@ -23,6 +23,8 @@ const MAX_TOKEN_CHARS: usize = 2048;
 /// One answer in a walk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
+    /// At a question of an authored tree: (tree id, node id).
+    Node(String, String),
     /// Entered an article with no symptom question (or chose it).
     Article(ArticleId),
     /// "I see this symptom."
@@ -36,6 +38,7 @@ pub enum Step {
 impl Step {
     fn tag(&self) -> u8 {
         match self {
+            Step::Node(..) => b't',
             Step::Article(_) => b'a',
             Step::Symptom(_) => b's',
             Step::No(_) => b'n',
@@ -45,6 +48,7 @@ impl Step {
 
     fn key(&self) -> String {
         match self {
+            Step::Node(t, n) => format!("{t}/{n}"),
             Step::Article(a) => a.to_string(),
             Step::Symptom(r) | Step::No(r) | Step::Yes(r) => r.to_string(),
         }
@@ -98,6 +102,7 @@ pub struct Lookup {
     fingerprint: [u8; 4],
     records: HashMap<[u8; HASH_BYTES], RecordId>,
     articles: HashMap<[u8; HASH_BYTES], ArticleId>,
+    nodes: HashMap<[u8; HASH_BYTES], (String, String)>,
 }
 
 impl Lookup {
@@ -110,7 +115,13 @@ impl Lookup {
                 records.insert(short_hash(&r.id.to_string()), r.id.clone());
             }
         }
-        Lookup { fingerprint: fingerprint(kb), records, articles }
+        let mut nodes = HashMap::new();
+        for t in &kb.trees {
+            for n in t.nodes.keys() {
+                nodes.insert(short_hash(&format!("{}/{n}", t.id)), (t.id.clone(), n.clone()));
+            }
+        }
+        Lookup { fingerprint: fingerprint(kb), records, articles, nodes }
     }
 
     pub fn fingerprint(&self) -> [u8; 4] {
@@ -139,6 +150,10 @@ impl Lookup {
             let mut hash = [0; HASH_BYTES];
             hash.copy_from_slice(&chunk[1..]);
             let step = match chunk[0] {
+                b't' => {
+                    let (t, n) = self.nodes.get(&hash).cloned().ok_or_else(|| unknown.clone())?;
+                    Step::Node(t, n)
+                }
                 b'a' => Step::Article(self.articles.get(&hash).cloned().ok_or_else(|| unknown.clone())?),
                 tag @ (b's' | b'n' | b'y') => {
                     let id = self.records.get(&hash).cloned().ok_or_else(|| unknown.clone())?;

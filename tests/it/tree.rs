@@ -231,3 +231,57 @@ fn the_cli_walks_from_piped_answers() {
     assert_eq!(code, Some(1));
     assert_eq!(stdout.matches("Was davon beobachten Sie?").count(), 2, "{stdout}");
 }
+
+fn tree_fixture() -> (tempfile::TempDir, KnowledgeBase, Catalog) {
+    let dir = fixture("tree");
+    let kb = load(&[dir.path().join("content")]);
+    let catalog = Catalog::load(&dir.path().join("locales")).expect("locales load");
+    (dir, kb, catalog)
+}
+
+#[test]
+fn an_authored_tree_walks_in_two_locales() {
+    let (_dir, kb, catalog) = tree_fixture();
+    let engine = Engine::new(&kb, &catalog);
+    for (tag, question, answer, symptom_text) in [
+        ("en-us", "What is wrong with the gadget?", "It is silent", "no sound"),
+        ("de-de", "Was stimmt mit dem Gadget nicht?", "Es ist stumm", "keinen Ton"),
+    ] {
+        let first = engine.start(&Entry::Tree("gadget".into()), None, &locale(tag)).expect("start");
+        assert_eq!(first.prompt.text, question);
+        let sound = engine.node(&first.options[0].token, &locale(tag)).expect("second question");
+        assert_eq!(sound.options[0].label, answer);
+        assert_eq!(sound.breadcrumbs.len(), 1);
+        let tried = engine.node(&sound.options[0].token, &locale(tag)).expect("derived walk");
+        assert_eq!(tried.kind, NodeKind::TrySolution);
+        assert!(tried.records[0].markdown.contains(symptom_text), "{tag}: {:?}", tried.records[0]);
+        assert_eq!(tried.breadcrumbs.len(), 3, "tree questions stay in the breadcrumbs");
+        let back = engine.node(tried.back.as_deref().expect("back"), &locale(tag)).expect("back");
+        assert_eq!(back.id, "tree:gadget/sound");
+        let done = choose(&engine, &tried, "yes", tag);
+        assert_eq!(done.kind, NodeKind::Resolved);
+    }
+}
+
+#[test]
+fn check_reports_what_is_wrong_in_an_authored_tree() {
+    let (_dir, kb, catalog) = tree_fixture();
+    let diags = tshoot::tree::authored::validate(&kb, &catalog);
+    let broken: Vec<(&str, Option<usize>)> =
+        diags.iter().filter(|d| d.file.ends_with("broken.yaml")).map(|d| (d.code, d.line)).collect();
+    for (code, line) in [
+        ("tree-unknown-node", Some(5)),
+        ("tree-unknown-record", Some(5)),
+        ("tree-not-symptom", Some(5)),
+        ("tree-unknown-message", Some(16)),
+        ("tree-untranslated-message", Some(16)),
+        ("tree-dead-end", Some(21)),
+        ("tree-unreachable", Some(21)),
+        ("tree-cycle", Some(5)),
+    ] {
+        assert!(broken.contains(&(code, line)), "missing {code} at {line:?}: {broken:?}");
+    }
+    // The good tree has no errors (its strings exist in en-us and de-de only: warnings for the rest).
+    let good: Vec<_> = diags.iter().filter(|d| d.file.ends_with("gadget.yaml")).collect();
+    assert!(good.iter().all(|d| d.code == "tree-untranslated-message" && !d.message.contains("de-de")), "{good:?}");
+}

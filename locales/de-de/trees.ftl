@@ -1,0 +1,9 @@
+hs-tree-title = Dateien werden nicht synchronisiert
+hs-q-what = Was fällt Ihnen zuerst auf?
+hs-a-signin = Der Agent verlangt eine Anmeldung oder wartet auf etwas
+hs-a-offline = Der Agent zeigt „Offline“ an
+hs-a-pending = Einige Dateien bleiben „Ausstehend“
+hs-a-full = Ich erhalte die Meldung, dass der Speicher voll ist
+hs-q-signin = Was zeigt der Agent an?
+hs-a-signin-again = „Melden Sie sich erneut an, um weiter zu synchronisieren“
+hs-a-approval = „Warten auf Genehmigung“

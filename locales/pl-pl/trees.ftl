@@ -1,0 +1,9 @@
+hs-tree-title = Pliki nie są synchronizowane
+hs-q-what = Co zauważasz najpierw?
+hs-a-signin = Agent prosi o zalogowanie się lub na coś czeka
+hs-a-offline = Agent pokazuje stan „Offline”
+hs-a-pending = Niektóre pliki pozostają w stanie „Oczekujące”
+hs-a-full = Dostaję komunikat, że magazyn jest pełny
+hs-q-signin = Co wyświetla agent?
+hs-a-signin-again = „Zaloguj się ponownie, aby kontynuować synchronizację”
+hs-a-approval = „Oczekiwanie na zatwierdzenie”

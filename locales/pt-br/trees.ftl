@@ -1,0 +1,9 @@
+hs-tree-title = Os arquivos não sincronizam
+hs-q-what = O que você percebe primeiro?
+hs-a-signin = O agente pede para entrar, ou fica esperando algo
+hs-a-offline = O agente mostra Offline
+hs-a-pending = Alguns arquivos ficam Pendentes
+hs-a-full = Recebo uma mensagem de que o armazenamento está cheio
+hs-q-signin = O que o agente mostra?
+hs-a-signin-again = "Entre novamente para continuar sincronizando"
+hs-a-approval = "Aguardando aprovação"

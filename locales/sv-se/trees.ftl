@@ -1,0 +1,9 @@
+hs-tree-title = Filer synkroniseras inte
+hs-q-what = Vad märker du först?
+hs-a-signin = Agenten ber mig logga in, eller väntar på något
+hs-a-offline = Agenten visar Offline
+hs-a-pending = Vissa filer står kvar som Väntande
+hs-a-full = Jag får ett meddelande om att lagringen är full
+hs-q-signin = Vad visar agenten?
+hs-a-signin-again = ”Logga in igen för att fortsätta synkronisera”
+hs-a-approval = ”Väntar på godkännande”

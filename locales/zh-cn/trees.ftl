@@ -1,0 +1,9 @@
+hs-tree-title = 文件不同步
+hs-q-what = 你首先注意到什么？
+hs-a-signin = 代理要求我登录，或在等待某些操作
+hs-a-offline = 代理显示“脱机”
+hs-a-pending = 有些文件一直处于“挂起”状态
+hs-a-full = 我收到“存储空间已满”的消息
+hs-q-signin = 代理显示什么？
+hs-a-signin-again = “请重新登录以继续同步”
+hs-a-approval = “正在等待批准”
