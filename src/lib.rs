@@ -1,7 +1,7 @@
 //! tshoot: a multilingual troubleshooting knowledge base.
 //!
 //! Layers, lowest first; each imports only layers listed before it:
-//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `i18n`, `search`, `tree`, `config`.
+//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `i18n`, `search`, `tree`, `render`, `web`, `config`.
 
 pub mod config;
 pub mod content;
@@ -10,8 +10,10 @@ pub mod feed;
 pub mod i18n;
 pub mod kb;
 pub mod model;
+pub mod render;
 pub mod search;
 pub mod tree;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use kb::KnowledgeBase;

@@ -38,6 +38,20 @@ enum Format {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the help portal and the REST API (default http://127.0.0.1:8080).
+    Serve {
+        #[command(flatten)]
+        content: ContentArgs,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "TSHOOT_ADDR")]
+        addr: std::net::SocketAddr,
+        /// Folder of Fluent UI strings (default: the compiled-in `locales/`).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
+        locales: Option<PathBuf>,
+        /// Folder of templates that replace the embedded theme's (same file names).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_THEME")]
+        theme: Option<PathBuf>,
+    },
     /// Load content, print diagnostics compiler-style and a summary; exit 1 on errors.
     Check {
         /// Content folders (default: content/).
@@ -188,6 +202,27 @@ fn init_logging() {
 
 fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
+        Command::Serve { content, addr, locales, theme } => {
+            let config = content.config(&[]);
+            let kb = load(&config)?;
+            let s = kb.summary();
+            if s.errors > 0 {
+                tracing::warn!(
+                    errors = s.errors,
+                    "content has errors; the files concerned are skipped (run `tshoot check`)"
+                );
+            }
+            let catalog = catalog(locales.as_deref())?;
+            let site = tshoot::web::Site::new(kb, catalog, theme.as_deref()).context("could not prepare the site")?;
+            tracing::info!(articles = s.articles, records = s.records, locales = site.locales.len(), "site ready");
+            let state = tshoot::web::AppState::new(site);
+            let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
+            let options = tshoot::web::ServeOptions { addr, theme };
+            runtime
+                .block_on(tshoot::web::serve(state, &options))
+                .with_context(|| format!("could not serve on {addr} (is the port in use? pick another with --addr)"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { paths, content, format, locales } => {
             let config = content.config(&paths);
             let mut kb = load(&config)?;

@@ -16,16 +16,22 @@ use crate::model::Locale;
 /// The bundled `locales/`, compiled in so the binary works from anywhere;
 /// `Catalog::load` reads a folder instead (and `--locales DIR` overrides).
 const EMBEDDED: &[(&str, &str)] = &[
+    ("en-us", include_str!("../../locales/en-us/portal.ftl")),
     ("en-us", include_str!("../../locales/en-us/tree.ftl")),
     ("en-us", include_str!("../../locales/en-us/trees.ftl")),
+    ("de-de", include_str!("../../locales/de-de/portal.ftl")),
     ("de-de", include_str!("../../locales/de-de/tree.ftl")),
     ("de-de", include_str!("../../locales/de-de/trees.ftl")),
+    ("zh-cn", include_str!("../../locales/zh-cn/portal.ftl")),
     ("zh-cn", include_str!("../../locales/zh-cn/tree.ftl")),
     ("zh-cn", include_str!("../../locales/zh-cn/trees.ftl")),
+    ("pl-pl", include_str!("../../locales/pl-pl/portal.ftl")),
     ("pl-pl", include_str!("../../locales/pl-pl/tree.ftl")),
     ("pl-pl", include_str!("../../locales/pl-pl/trees.ftl")),
+    ("sv-se", include_str!("../../locales/sv-se/portal.ftl")),
     ("sv-se", include_str!("../../locales/sv-se/tree.ftl")),
     ("sv-se", include_str!("../../locales/sv-se/trees.ftl")),
+    ("pt-br", include_str!("../../locales/pt-br/portal.ftl")),
     ("pt-br", include_str!("../../locales/pt-br/tree.ftl")),
     ("pt-br", include_str!("../../locales/pt-br/trees.ftl")),
 ];

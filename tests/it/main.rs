@@ -7,3 +7,4 @@ mod harness;
 mod search;
 mod seeds;
 mod tree;
+mod web;

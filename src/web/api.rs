@@ -1,0 +1,307 @@
+//! REST API under `/api/v1` for chatbots: search, articles, records, the
+//! multi-turn troubleshooter, locales; plus `/healthz` and `/metrics`.
+
+use std::sync::atomic::Ordering;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, MAX_QUERY_CHARS, Site};
+use crate::model::{Article, ArticleId, Locale, Record, RecordKind};
+use crate::render::markdown_html;
+use crate::search::{SearchRequest, detect_locale};
+use crate::tree::{Engine, Entry, TreeError};
+
+fn locale_param(site: &Site, value: Option<&str>, fallback: impl FnOnce() -> Locale) -> Result<Locale, ApiError> {
+    match value {
+        Some(v) => Locale::parse(v)
+            .ok_or_else(|| ApiError::new("invalid_locale", format!("`{v}` is not a locale tag (e.g. de-DE)"))),
+        None => Ok(fallback()).map(|l| if site.locales.is_empty() { site.default_locale.clone() } else { l }),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    locale: Option<String>,
+    kind: Option<String>,
+    service: Option<String>,
+    code: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    per_article: Option<bool>,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = params.map_err(|e| ApiError::new("invalid_query", e.body_text()))?;
+    let site = state.site();
+    let q = p.q.unwrap_or_default();
+    if q.trim().is_empty() {
+        return Err(ApiError::new("invalid_query", "`q` is required: words or an error code to search for"));
+    }
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::new("invalid_query", format!("`q` is longer than {MAX_QUERY_CHARS} characters")));
+    }
+    let locale = locale_param(&site, p.locale.as_deref(), || detect_locale(&q, &site.default_locale))?;
+    let mut request = SearchRequest::new(q, locale);
+    if let Some(k) = p.kind {
+        request.kind = Some(k.parse::<RecordKind>().map_err(|e| ApiError::new("invalid_kind", e))?);
+    }
+    request.service = p.service;
+    request.error_code = p.code;
+    request.limit = p.limit.unwrap_or(10).clamp(1, 100);
+    request.offset = p.offset.unwrap_or(0).min(1000);
+    request.per_article = p.per_article.unwrap_or(false);
+    state.metrics.searches.fetch_add(1, Ordering::Relaxed);
+    let hits = site.index.search(&request).map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets })))
+}
+
+#[derive(Deserialize)]
+pub struct LocaleParam {
+    locale: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ArticleSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    locale: &'a Locale,
+    locales: Vec<&'a Locale>,
+    service: Option<&'a str>,
+    error_codes: &'a std::collections::BTreeSet<String>,
+}
+
+fn summary<'a>(site: &'a Site, a: &'a Article, locale: &Locale) -> ArticleSummary<'a> {
+    let chain = site.kb.chain(a, locale);
+    let (l, v) = chain
+        .iter()
+        .find_map(|l| a.variants.get_key_value(l))
+        .unwrap_or_else(|| a.variants.iter().next().expect("an article has a variant"));
+    ArticleSummary {
+        id: a.id.as_str(),
+        title: &v.title,
+        locale: l,
+        locales: a.variants.keys().collect(),
+        service: a.service.as_deref(),
+        error_codes: &a.error_codes,
+    }
+}
+
+pub async fn articles(State(state): State<AppState>, Query(p): Query<LocaleParam>) -> Result<Json<Value>, ApiError> {
+    let site = state.site();
+    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let list: Vec<ArticleSummary<'_>> = site.kb.articles.iter().map(|a| summary(&site, a, &locale)).collect();
+    Ok(Json(json!({ "articles": list })))
+}
+
+fn record_json(site: &Site, article: &Article, record: &Record, locale: &Locale) -> Value {
+    let chain = site.kb.chain(article, locale);
+    let Some((text_locale, text, fallback)) = record.text_in(&chain) else { return Value::Null };
+    let html = markdown_html(&text.markdown, &|d| site.link(locale, d));
+    json!({
+        "id": record.id,
+        "article": article.id,
+        "kind": record.kind,
+        "locale": text_locale,
+        "fallback_from": fallback.then_some(locale),
+        "title": text.title,
+        "markdown": text.markdown,
+        "html": html,
+        "refs": text.refs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "unresolved_refs": text.unresolved_refs,
+        "causes": record.causes,
+        "solutions": record.solutions,
+        "error_codes": text.error_codes,
+    })
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<LocaleParam>,
+) -> Result<Json<Value>, ApiError> {
+    let site = state.site();
+    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let article =
+        site.kb.article_by_str(&id).ok_or_else(|| ApiError::new("unknown_article", format!("no article `{id}`")))?;
+    let variants: Vec<Value> = article
+        .variants
+        .values()
+        .map(
+            |v| json!({ "locale": v.locale, "title": v.title, "translation": v.translation, "freshness": v.freshness }),
+        )
+        .collect();
+    let records: Vec<Value> = article.records.iter().map(|r| record_json(&site, article, r, &locale)).collect();
+    Ok(Json(json!({
+        "id": article.id,
+        "service": article.service,
+        "error_codes": article.error_codes,
+        "source_locale": article.source_locale,
+        "summary": summary(&site, article, &locale),
+        "variants": variants,
+        "records": records,
+    })))
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    Path((article_id, anchor)): Path<(String, String)>,
+    Query(p): Query<LocaleParam>,
+) -> Result<Json<Value>, ApiError> {
+    let site = state.site();
+    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let article = site
+        .kb
+        .article_by_str(&article_id)
+        .ok_or_else(|| ApiError::new("unknown_article", format!("no article `{article_id}`")))?;
+    let record = article
+        .record(&anchor)
+        .ok_or_else(|| ApiError::new("unknown_record", format!("article `{article_id}` has no record `{anchor}`")))?;
+    Ok(Json(record_json(&site, article, record, &locale)))
+}
+
+/// One turn of the troubleshooter. Start with `query`, `article`, `code` or
+/// `tree`; continue with the previous `state` and the chosen option id in `answer`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TroubleshootBody {
+    locale: Option<String>,
+    state: Option<String>,
+    answer: Option<String>,
+    query: Option<String>,
+    article: Option<String>,
+    code: Option<String>,
+    tree: Option<String>,
+}
+
+fn tree_error(e: TreeError) -> ApiError {
+    match e {
+        TreeError::Token(t @ crate::tree::token::TokenError::Stale) => ApiError::new("stale_state", t.to_string()),
+        TreeError::Token(t) => ApiError::new("invalid_state", t.to_string()),
+        TreeError::UnknownArticle(a) => ApiError::new("unknown_article", format!("no article `{a}`")),
+        TreeError::UnknownTree(t) => ApiError::new("unknown_tree", format!("no decision tree `{t}`")),
+        other => ApiError::internal(&other),
+    }
+}
+
+pub async fn troubleshoot(
+    State(state): State<AppState>,
+    body: Result<Json<TroubleshootBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body.map_err(|e| {
+        let code =
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_body" };
+        ApiError::new(code, e.body_text())
+    })?;
+    let site = state.site();
+    let text_for_locale = body.query.clone().unwrap_or_default();
+    let locale = locale_param(&site, body.locale.as_deref(), || detect_locale(&text_for_locale, &site.default_locale))?;
+    state.metrics.walks.fetch_add(1, Ordering::Relaxed);
+    let engine = Engine::new(&site.kb, &site.catalog);
+    let node = if let Some(token) = body.state.as_deref().filter(|s| !s.is_empty()) {
+        let node = engine.node(token, &locale).map_err(tree_error)?;
+        match body.answer.as_deref() {
+            None => node,
+            Some(answer) => {
+                let option = node.options.iter().find(|o| o.id == answer).ok_or_else(|| {
+                    let ids: Vec<&str> = node.options.iter().map(|o| o.id.as_str()).collect();
+                    ApiError::new(
+                        "invalid_answer",
+                        format!("`{answer}` is not an option here; options: {}", ids.join(", ")),
+                    )
+                })?;
+                engine.node(&option.token, &locale).map_err(tree_error)?
+            }
+        }
+    } else {
+        let entry = match (body.query, body.article, body.code, body.tree) {
+            (Some(q), ..) if q.chars().count() > MAX_QUERY_CHARS => {
+                return Err(ApiError::new(
+                    "invalid_query",
+                    format!("`query` is longer than {MAX_QUERY_CHARS} characters"),
+                ));
+            }
+            (Some(q), ..) if !q.trim().is_empty() => Entry::Query(q),
+            (_, Some(a), ..) => Entry::Article(ArticleId::sanitize(&a)),
+            (_, _, Some(c), _) => Entry::ErrorCode(c),
+            (.., Some(t)) => Entry::Tree(t),
+            _ => {
+                return Err(ApiError::new(
+                    "invalid_body",
+                    "start with `query`, `article`, `code` or `tree`, or continue with `state` and `answer`",
+                ));
+            }
+        };
+        let node = engine.start(&entry, Some(&site.index), &locale).map_err(tree_error)?;
+        // A start node with options: answering it needs the option's token, so
+        // `answer` is accepted here too.
+        match body.answer.as_deref() {
+            None => node,
+            Some(answer) => {
+                let option = node
+                    .options
+                    .iter()
+                    .find(|o| o.id == answer)
+                    .ok_or_else(|| ApiError::new("invalid_answer", format!("`{answer}` is not an option here")))?;
+                engine.node(&option.token, &locale).map_err(tree_error)?
+            }
+        }
+    };
+    let mut value = serde_json::to_value(&node).map_err(|e| ApiError::internal(&e))?;
+    // Add rendered HTML beside the Markdown for clients that show it as is.
+    if let Some(records) = value.get_mut("records").and_then(Value::as_array_mut) {
+        for r in records {
+            let html =
+                r.get("markdown").and_then(Value::as_str).map(|md| markdown_html(md, &|d| site.link(&locale, d)));
+            if let (Some(obj), Some(html)) = (r.as_object_mut(), html) {
+                obj.insert("html".to_owned(), Value::String(html));
+            }
+        }
+    }
+    value["locale"] = json!(locale);
+    Ok(Json(value))
+}
+
+pub async fn locales(State(state): State<AppState>) -> Json<Value> {
+    let site = state.site();
+    let list: Vec<Value> = site
+        .locales
+        .iter()
+        .map(|l| {
+            let articles = site.kb.articles.iter().filter(|a| a.variants.contains_key(l)).count();
+            json!({ "tag": l, "name": Site::locale_name(l), "articles": articles, "ui": site.catalog.locales().contains(&l) })
+        })
+        .collect();
+    Json(json!({ "default": site.default_locale, "locales": list }))
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
+    let site = state.site();
+    let s = site.kb.summary();
+    Json(json!({
+        "status": "ok",
+        "articles": s.articles,
+        "records": s.records,
+        "diagnostics": { "errors": s.errors, "warnings": s.warnings },
+    }))
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], super::metrics_text(&state)).into_response()
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        "not_found",
+        "no such API endpoint; see /api/v1/search, /articles, /records/{article}/{anchor}, /troubleshoot, /locales",
+    )
+}

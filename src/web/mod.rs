@@ -1,0 +1,302 @@
+//! The server: the localized help portal (server-rendered HTML) and the REST
+//! API for chatbots. axum lives only here; `app(state)` builds the router so
+//! tests drive it in-process or over a real socket.
+
+mod api;
+mod error;
+mod pages;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::i18n::Catalog;
+use crate::kb::KnowledgeBase;
+use crate::model::{ArticleId, Locale};
+use crate::render::Templates;
+use crate::search::SearchIndex;
+
+pub use error::ApiError;
+
+/// Everything a request reads: built once per content version, then shared.
+pub struct Site {
+    pub kb: KnowledgeBase,
+    pub index: SearchIndex,
+    pub catalog: Catalog,
+    pub templates: Templates,
+    /// Locales the portal offers: UI strings or content, sorted.
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+    /// Lowercase file name → article, to turn `other.md#cause-1` links into portal links.
+    files: HashMap<String, ArticleId>,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site").field("articles", &self.kb.articles.len()).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("could not build the search index")]
+    Search(#[from] crate::search::SearchError),
+    #[error("could not load the theme")]
+    Render(#[from] crate::render::RenderError),
+}
+
+impl Site {
+    pub fn new(kb: KnowledgeBase, catalog: Catalog, theme: Option<&std::path::Path>) -> Result<Site, SiteError> {
+        let index = SearchIndex::build(&kb)?;
+        let templates = Templates::new(theme)?;
+        let mut locales: Vec<Locale> = catalog.locales().into_iter().cloned().collect();
+        for l in kb.locales() {
+            if !locales.contains(&l) {
+                locales.push(l);
+            }
+        }
+        locales.sort();
+        let default_locale = kb.options.default_locale.clone();
+        let mut files = HashMap::new();
+        for a in &kb.articles {
+            for v in a.variants.values() {
+                if let Some(name) = v.path.file_name().and_then(|n| n.to_str()) {
+                    files.entry(name.to_lowercase()).or_insert_with(|| a.id.clone());
+                }
+            }
+        }
+        Ok(Site { kb, index, catalog, templates, locales, default_locale, files })
+    }
+
+    /// The portal URL for a Markdown link to another article, if it names a loaded one.
+    pub fn link(&self, locale: &Locale, dest: &str) -> Option<String> {
+        if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
+            return None;
+        }
+        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
+        let name = path.rsplit('/').next()?.to_lowercase();
+        let id = self.files.get(&name)?;
+        Some(match anchor {
+            Some(a) => format!("/{locale}/a/{id}#{a}"),
+            None => format!("/{locale}/a/{id}"),
+        })
+    }
+
+    /// The locale to use for a request: a known tag as given, else `Accept-Language`, else the default.
+    pub fn negotiate(&self, accept_language: Option<&str>) -> Locale {
+        let mut wanted: Vec<(f32, Locale)> = accept_language
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let tag = Locale::parse(pieces.next()?)?;
+                let q =
+                    pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+                Some((q, tag))
+            })
+            .collect();
+        wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, tag) in &wanted {
+            if self.locales.contains(tag) {
+                return tag.clone();
+            }
+            if let Some(l) = self.locales.iter().find(|l| l.language() == tag.language()) {
+                return l.clone();
+            }
+        }
+        self.default_locale.clone()
+    }
+
+    /// A locale from a URL segment, when the portal offers it.
+    pub fn url_locale(&self, segment: &str) -> Option<Locale> {
+        Locale::parse(segment).filter(|l| self.locales.contains(l))
+    }
+
+    pub fn locale_name(tag: &Locale) -> String {
+        let name = match tag.as_str() {
+            "en-us" => "English",
+            "de-de" => "Deutsch",
+            "zh-cn" => "中文（简体）",
+            "pl-pl" => "Polski",
+            "sv-se" => "Svenska",
+            "pt-br" => "Português (Brasil)",
+            "fr-fr" => "Français",
+            "es-es" => "Español",
+            "ja-jp" => "日本語",
+            other => other,
+        };
+        name.to_owned()
+    }
+}
+
+/// Shared state: the current site (swapped whole on reload) and counters.
+#[derive(Clone)]
+pub struct AppState {
+    site: Arc<RwLock<Arc<Site>>>,
+    metrics: Arc<Metrics>,
+}
+
+#[derive(Default)]
+struct Metrics {
+    requests: AtomicU64,
+    searches: AtomicU64,
+    walks: AtomicU64,
+    not_found: AtomicU64,
+}
+
+impl AppState {
+    pub fn new(site: Site) -> AppState {
+        AppState { site: Arc::new(RwLock::new(Arc::new(site))), metrics: Arc::new(Metrics::default()) }
+    }
+
+    /// The current site; a reader keeps its copy for the whole request.
+    pub fn site(&self) -> Arc<Site> {
+        match self.site.read() {
+            Ok(guard) => guard.clone(),
+            // A panicked writer cannot leave a half-built site: the swap is one assignment.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the site atomically (hot reload).
+    pub fn replace(&self, site: Site) {
+        let site = Arc::new(site);
+        match self.site.write() {
+            Ok(mut guard) => *guard = site,
+            Err(poisoned) => *poisoned.into_inner() = site,
+        }
+    }
+}
+
+/// Request limits and security headers applied to every response.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_QUERY_CHARS: usize = 500;
+
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/search", get(api::search))
+        .route("/articles", get(api::articles))
+        .route("/articles/{id}", get(api::article))
+        .route("/records/{article}/{anchor}", get(api::record))
+        .route("/troubleshoot", post(api::troubleshoot))
+        .route("/locales", get(api::locales))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::root))
+        .route("/healthz", get(api::healthz))
+        .route("/metrics", get(api::metrics))
+        .route("/assets/style.css", get(pages::style))
+        .nest("/api/v1", api)
+        .route("/{locale}/", get(pages::home))
+        .route("/{locale}", get(pages::home))
+        .route("/{locale}/search", get(pages::search))
+        .route("/{locale}/a/{article}", get(pages::article))
+        .route("/{locale}/troubleshoot", get(pages::troubleshoot))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+async fn count_requests(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    state.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    let response = next.run(request).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        state.metrics.not_found.fetch_add(1, Ordering::Relaxed);
+    }
+    response
+}
+
+/// Server settings.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub theme: Option<PathBuf>,
+}
+
+/// Binds `addr` and serves until Ctrl-C or SIGTERM, then finishes open requests.
+pub async fn serve(state: AppState, options: &ServeOptions) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "serving");
+    serve_listener(listener, state, shutdown_signal()).await
+}
+
+/// Serves on a bound listener until `shutdown` completes (tests bind port 0).
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Counts for `/metrics`, in Prometheus text format.
+fn metrics_text(state: &AppState) -> String {
+    let site = state.site();
+    let m = &state.metrics;
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &site.kb.articles {
+        for r in &a.records {
+            *kinds.entry(r.kind.as_str()).or_default() += 1;
+        }
+    }
+    let mut out = String::new();
+    out.push_str("# HELP tshoot_requests_total HTTP requests served.\n# TYPE tshoot_requests_total counter\n");
+    out.push_str(&format!("tshoot_requests_total {}\n", m.requests.load(Ordering::Relaxed)));
+    out.push_str("# HELP tshoot_not_found_total Requests answered 404.\n# TYPE tshoot_not_found_total counter\n");
+    out.push_str(&format!("tshoot_not_found_total {}\n", m.not_found.load(Ordering::Relaxed)));
+    out.push_str("# HELP tshoot_searches_total Searches run.\n# TYPE tshoot_searches_total counter\n");
+    out.push_str(&format!("tshoot_searches_total {}\n", m.searches.load(Ordering::Relaxed)));
+    out.push_str(
+        "# HELP tshoot_walk_steps_total Troubleshooter steps served.\n# TYPE tshoot_walk_steps_total counter\n",
+    );
+    out.push_str(&format!("tshoot_walk_steps_total {}\n", m.walks.load(Ordering::Relaxed)));
+    out.push_str("# HELP tshoot_articles Articles loaded.\n# TYPE tshoot_articles gauge\n");
+    out.push_str(&format!("tshoot_articles {}\n", site.kb.articles.len()));
+    out.push_str("# HELP tshoot_records Records loaded, by kind.\n# TYPE tshoot_records gauge\n");
+    for (kind, n) in kinds {
+        out.push_str(&format!("tshoot_records{{kind=\"{kind}\"}} {n}\n"));
+    }
+    out
+}

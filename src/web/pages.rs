@@ -1,0 +1,485 @@
+//! Portal pages: server-rendered HTML that works without JavaScript.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::Value;
+use serde::Deserialize;
+
+use super::{AppState, MAX_QUERY_CHARS, Site};
+use crate::i18n::Arg;
+use crate::model::{ArticleId, Freshness, Locale, RecordKind, TranslationType};
+use crate::render::{STYLE_CSS, markdown_html, safe};
+use crate::search::SearchRequest;
+use crate::tree::{Engine, Entry, Node};
+
+/// A serializable value for templates.
+fn ser<T: serde::Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// Message ids the templates use (`t["…"]`).
+const UI: &[&str] = &[
+    "portal-name",
+    "portal-skip",
+    "portal-search-label",
+    "portal-search-placeholder",
+    "portal-search-button",
+    "portal-language",
+    "portal-home-title",
+    "portal-home-intro",
+    "portal-troubleshoot",
+    "portal-guided",
+    "portal-services",
+    "portal-error-codes",
+    "portal-articles",
+    "portal-filters",
+    "portal-more",
+    "portal-machine-translation",
+    "portal-troubleshoot-this",
+    "portal-leads-to",
+    "portal-fixed-by",
+    "portal-steps",
+    "portal-describe",
+    "portal-home-link",
+    "tree-related",
+    "tree-back",
+];
+
+fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())
+}
+
+/// The context every page shares: strings, locale switcher, search box.
+fn base(
+    site: &Site,
+    locale: &Locale,
+    title: &str,
+    query: Option<&str>,
+    switch: &dyn Fn(&Locale) -> Option<String>,
+) -> BTreeMap<&'static str, Value> {
+    let t: BTreeMap<&str, String> = UI.iter().map(|id| (*id, site.catalog.message(locale, id, &[]))).collect();
+    let locales: Vec<Value> = site
+        .locales
+        .iter()
+        .filter_map(|l| {
+            switch(l).map(|url| {
+                ser(serde_json::json!({ "tag": l, "name": Site::locale_name(l), "url": url, "current": l == locale }))
+            })
+        })
+        .collect();
+    let mut ctx = BTreeMap::new();
+    ctx.insert("t", ser(&t));
+    ctx.insert("lang", Value::from(locale.as_str()));
+    ctx.insert("locale", Value::from(locale.as_str()));
+    ctx.insert("title", Value::from(title));
+    ctx.insert("query", Value::from(query.unwrap_or("")));
+    ctx.insert("locales", Value::from(locales));
+    ctx
+}
+
+fn page(site: &Site, name: &str, ctx: BTreeMap<&'static str, Value>, status: StatusCode) -> Response {
+    match site.templates.render(name, ser(&ctx)) {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            let chain = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(": ");
+            tracing::error!(error = %chain, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+fn not_found_page(site: &Site, locale: &Locale) -> Response {
+    let title = site.catalog.message(locale, "portal-not-found-title", &[]);
+    let mut ctx = base(site, locale, &title, None, &|l| Some(format!("/{l}/")));
+    ctx.insert("message", Value::from(site.catalog.message(locale, "portal-not-found", &[])));
+    page(site, "error.html", ctx, StatusCode::NOT_FOUND)
+}
+
+pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
+    let site = state.site();
+    Redirect::to(&format!("/{}/", site.negotiate(accept_language(&headers))))
+}
+
+pub async fn style() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE_CSS)
+        .into_response()
+}
+
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let site = state.site();
+    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    let locale = site.url_locale(first).unwrap_or_else(|| site.negotiate(accept_language(&headers)));
+    not_found_page(&site, &locale)
+}
+
+pub async fn home(State(state): State<AppState>, Path(locale): Path<String>, headers: HeaderMap) -> Response {
+    let site = state.site();
+    let Some(locale) = site.url_locale(&locale) else {
+        return not_found_page(&site, &site.negotiate(accept_language(&headers)));
+    };
+    let title = site.catalog.message(&locale, "portal-home-title", &[]);
+    let mut ctx = base(&site, &locale, &title, None, &|l| Some(format!("/{l}/")));
+    let mut services: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut articles = Vec::new();
+    for a in &site.kb.articles {
+        if let Some(s) = &a.service {
+            *services.entry(s).or_default() += 1;
+        }
+        // Codes an article is about: those in its id (the title's code).
+        for c in &a.error_codes {
+            if a.id.as_str().contains(c.as_str()) {
+                *codes.entry(c).or_default() += 1;
+            }
+        }
+        let chain = site.kb.chain(a, &locale);
+        if let Some((l, v)) = chain.iter().find_map(|l| a.variants.get_key_value(l)) {
+            articles.push(serde_json::json!({ "id": a.id, "title": v.title, "locale": l, "fallback": l != &locale }));
+        }
+    }
+    let services: Vec<_> =
+        services.into_iter().map(|(name, count)| serde_json::json!({ "name": name, "count": count })).collect();
+    let trees: Vec<_> = site
+        .kb
+        .trees
+        .iter()
+        .map(|t| serde_json::json!({ "id": t.id, "title": site.catalog.message(&locale, &t.title, &[]) }))
+        .collect();
+    ctx.insert("services", ser(&services));
+    ctx.insert("codes", ser(codes.keys().take(40).collect::<Vec<_>>()));
+    ctx.insert("articles", ser(&articles));
+    ctx.insert("trees", ser(&trees));
+    page(&site, "home.html", ctx, StatusCode::OK)
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    q: Option<String>,
+    kind: Option<String>,
+    service: Option<String>,
+    code: Option<String>,
+    page: Option<usize>,
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Path(locale): Path<String>,
+    Query(p): Query<SearchParams>,
+    headers: HeaderMap,
+) -> Response {
+    let site = state.site();
+    let Some(locale) = site.url_locale(&locale) else {
+        return not_found_page(&site, &site.negotiate(accept_language(&headers)));
+    };
+    let q: String = p.q.clone().unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
+    let title = site.catalog.message(&locale, "portal-search-title", &[]);
+    let params_url = |l: &Locale, extra: &[(&str, &str)], page: usize| {
+        let mut url = format!("/{l}/search?q={}", encode(&q));
+        for (k, v) in [("kind", &p.kind), ("service", &p.service), ("code", &p.code)] {
+            if let Some(v) = v {
+                url.push_str(&format!("&{k}={}", encode(v)));
+            }
+        }
+        for (k, v) in extra {
+            url.push_str(&format!("&{k}={}", encode(v)));
+        }
+        if page > 1 {
+            url.push_str(&format!("&page={page}"));
+        }
+        url
+    };
+    let mut ctx = base(&site, &locale, &title, Some(&q), &|l| Some(params_url(l, &[], 1)));
+    let page_no = p.page.unwrap_or(1).clamp(1, 50);
+    let mut request = SearchRequest::new(q.clone(), locale.clone());
+    request.kind = p.kind.as_deref().and_then(|k| k.parse::<RecordKind>().ok());
+    request.service = p.service.clone();
+    request.error_code = p.code.clone();
+    request.limit = 20;
+    request.offset = (page_no - 1) * 20;
+    // A service filter alone lists that service's records.
+    let hits = if q.trim().is_empty() && p.service.is_none() {
+        None
+    } else {
+        state.metrics.searches.fetch_add(1, Ordering::Relaxed);
+        if q.trim().is_empty() {
+            request.text = p.service.clone().unwrap_or_default();
+        }
+        site.index.search(&request).ok()
+    };
+    let total = hits.as_ref().map_or(0, |h| h.total);
+    let count_text = if total == 0 && !q.is_empty() {
+        site.catalog.message(&locale, "portal-no-results", &[("query", Arg::Str(q.clone()))])
+    } else {
+        site.catalog.message(&locale, "portal-results", &[("count", Arg::Num(total as f64))])
+    };
+    ctx.insert("count_text", Value::from(count_text));
+    if let Some(hits) = &hits {
+        let rows: Vec<_> = hits
+            .hits
+            .iter()
+            .map(|h| {
+                let (article, anchor) = h.id.split_once('#').unwrap_or((&h.id, ""));
+                let url = if anchor.is_empty() {
+                    format!("/{locale}/a/{article}")
+                } else {
+                    format!("/{locale}/a/{article}#{anchor}")
+                };
+                let article_title = site
+                    .kb
+                    .article_by_str(article)
+                    .and_then(|a| {
+                        site.kb.chain(a, &locale).iter().find_map(|l| a.variants.get(l)).map(|v| v.title.clone())
+                    })
+                    .unwrap_or_default();
+                let fallback = h.fallback.then(|| {
+                    site.catalog.message(&locale, "tree-not-translated", &[("language", Arg::Str(h.locale.clone()))])
+                });
+                serde_json::json!({
+                    "url": url, "title": h.title, "kind": h.kind, "article_title": article_title,
+                    "fallback": fallback, "snippet": h.snippet_html,
+                })
+            })
+            .collect();
+        let rows: Vec<Value> = rows
+            .into_iter()
+            .map(|mut r| {
+                // The snippet is tantivy's escaped HTML with <b> marks: safe as is.
+                let snippet = r["snippet"].take();
+                let mut v: BTreeMap<String, Value> = serde_json::from_value::<BTreeMap<String, serde_json::Value>>(r)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| (k, ser(v)))
+                    .collect();
+                v.insert("snippet".into(), safe(snippet.as_str().unwrap_or("").to_owned()));
+                Value::from(v)
+            })
+            .collect();
+        ctx.insert("hits", Value::from(rows));
+        let facet = |name: &str, key: &str, values: &BTreeMap<String, usize>| {
+            let values: Vec<_> = values
+                .iter()
+                .take(12)
+                .map(|(v, n)| serde_json::json!({ "label": v, "count": n, "url": params_url(&locale, &[(key, v)], 1) }))
+                .collect();
+            serde_json::json!({ "name": name, "values": values })
+        };
+        let facets = vec![
+            facet(&site.catalog.message(&locale, "portal-facet-kind", &[]), "kind", &hits.facets.kind),
+            facet(&site.catalog.message(&locale, "portal-facet-service", &[]), "service", &hits.facets.service),
+            facet(&site.catalog.message(&locale, "portal-facet-code", &[]), "code", &hits.facets.error_code),
+        ];
+        ctx.insert("facets", ser(&facets));
+        if total > page_no * 20 {
+            ctx.insert("next_url", Value::from(params_url(&locale, &[], page_no + 1)));
+        }
+    }
+    page(&site, "search.html", ctx, StatusCode::OK)
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    Path((locale, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let site = state.site();
+    let Some(locale) = site.url_locale(&locale) else {
+        return not_found_page(&site, &site.negotiate(accept_language(&headers)));
+    };
+    let Some(article) = site.kb.article_by_str(&id) else {
+        return not_found_page(&site, &locale);
+    };
+    let chain = site.kb.chain(article, &locale);
+    let Some((shown_locale, variant)) = chain.iter().find_map(|l| article.variants.get_key_value(l)) else {
+        return not_found_page(&site, &locale);
+    };
+    // The switcher lists only the translations this article has.
+    let switch = |l: &Locale| article.variants.contains_key(l).then(|| format!("/{l}/a/{}", article.id));
+    let mut ctx = base(&site, &locale, &variant.title, None, &switch);
+    let banner = match variant.freshness {
+        f if f.is_outdated() => Some(site.catalog.message(&locale, "portal-outdated", &[])),
+        Freshness::Newer => Some(site.catalog.message(&locale, "portal-newer", &[])),
+        _ => None,
+    };
+    let banner = banner.or_else(|| {
+        (shown_locale != &locale).then(|| {
+            site.catalog.message(&locale, "tree-not-translated", &[("language", Arg::Str(shown_locale.to_string()))])
+        })
+    });
+    let records: Vec<Value> = article
+        .records
+        .iter()
+        .filter_map(|r| {
+            let (l, text, fallback) = r.text_in(&chain)?;
+            let html = markdown_html(&text.markdown, &|d| site.link(&locale, d));
+            let fallback = (fallback && l != shown_locale).then(|| {
+                site.catalog.message(&locale, "tree-not-translated", &[("language", Arg::Str(l.to_string()))])
+            });
+            let mut v: BTreeMap<&str, Value> = BTreeMap::new();
+            v.insert("anchor", Value::from(r.id.anchor.as_str()));
+            v.insert("kind", Value::from(r.kind.as_str()));
+            v.insert("html", safe(html));
+            v.insert("fallback", ser(fallback));
+            v.insert(
+                "causes",
+                ser(r.causes.iter().filter(|c| c.article == article.id).map(|c| c.anchor.clone()).collect::<Vec<_>>()),
+            );
+            v.insert(
+                "solutions",
+                ser(r
+                    .solutions
+                    .iter()
+                    .filter(|c| c.article == article.id)
+                    .map(|c| c.anchor.clone())
+                    .collect::<Vec<_>>()),
+            );
+            Some(ser(v))
+        })
+        .collect();
+    ctx.insert("id", Value::from(article.id.as_str()));
+    ctx.insert("machine", Value::from(variant.translation == TranslationType::Machine));
+    ctx.insert("banner", ser(banner));
+    ctx.insert("codes", ser(&article.error_codes));
+    ctx.insert("records", Value::from(records));
+    page(&site, "article.html", ctx, StatusCode::OK)
+}
+
+#[derive(Deserialize, Default)]
+pub struct WalkParams {
+    s: Option<String>,
+    q: Option<String>,
+    article: Option<String>,
+    code: Option<String>,
+    tree: Option<String>,
+}
+
+pub async fn troubleshoot(
+    State(state): State<AppState>,
+    Path(locale): Path<String>,
+    Query(p): Query<WalkParams>,
+    headers: HeaderMap,
+) -> Response {
+    let site = state.site();
+    let Some(locale) = site.url_locale(&locale) else {
+        return not_found_page(&site, &site.negotiate(accept_language(&headers)));
+    };
+    state.metrics.walks.fetch_add(1, Ordering::Relaxed);
+    let engine = Engine::new(&site.kb, &site.catalog);
+    let q: Option<String> = p.q.as_ref().map(|q| q.chars().take(MAX_QUERY_CHARS).collect());
+    let entry = match (&q, &p.article, &p.code, &p.tree) {
+        (Some(q), ..) if !q.trim().is_empty() => Some(Entry::Query(q.clone())),
+        (_, Some(a), ..) => Some(Entry::Article(ArticleId::sanitize(a))),
+        (_, _, Some(c), _) => Some(Entry::ErrorCode(c.clone())),
+        (.., Some(t)) => Some(Entry::Tree(t.clone())),
+        _ => None,
+    };
+    let mut error = None;
+    let node: Option<Node> = match (p.s.as_deref().filter(|s| !s.is_empty()), &entry) {
+        (Some(token), _) => match engine.node(token, &locale) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                // A stale or damaged link restarts the walk with a message.
+                error = Some(e.to_string());
+                None
+            }
+        },
+        (None, Some(entry)) => engine.start(entry, Some(&site.index), &locale).ok(),
+        (None, None) => None,
+    };
+    let title = site.catalog.message(&locale, "portal-troubleshoot", &[]);
+    let here = |l: &Locale| {
+        Some(match (&p.s, &q, &p.article, &p.tree) {
+            (Some(s), ..) => format!("/{l}/troubleshoot?s={}", encode(s)),
+            (_, Some(q), ..) => format!("/{l}/troubleshoot?q={}", encode(q)),
+            (_, _, Some(a), _) => format!("/{l}/troubleshoot?article={}", encode(a)),
+            (.., Some(t)) => format!("/{l}/troubleshoot?tree={}", encode(t)),
+            _ => format!("/{l}/troubleshoot"),
+        })
+    };
+    let mut ctx = base(&site, &locale, &title, None, &here);
+    ctx.insert("error", ser(error));
+    ctx.insert("query", Value::from(q.clone().unwrap_or_default()));
+    let url = |token: &str| {
+        if token.is_empty() {
+            format!("/{locale}/troubleshoot")
+        } else {
+            format!("/{locale}/troubleshoot?s={}", encode(token))
+        }
+    };
+    match node {
+        None => {
+            ctx.insert("start_form", Value::from(true));
+            ctx.insert("prompt", Value::from(site.catalog.message(&locale, "portal-describe", &[])));
+        }
+        Some(node) => {
+            let start_url = match &entry {
+                Some(_) => here(&locale).unwrap_or_default(),
+                None => format!("/{locale}/troubleshoot"),
+            };
+            ctx.insert("prompt", Value::from(node.prompt.text.as_str()));
+            let options: Vec<_> =
+                node.options.iter().map(|o| serde_json::json!({ "label": o.label, "url": url(&o.token) })).collect();
+            ctx.insert("options", ser(&options));
+            let crumbs: Vec<_> = node
+                .breadcrumbs
+                .iter()
+                .map(|c| serde_json::json!({ "label": c.label, "url": url(&c.token) }))
+                .collect();
+            ctx.insert("crumbs", ser(&crumbs));
+            if let Some(back) = &node.back {
+                ctx.insert("back_url", Value::from(if back.is_empty() { start_url } else { url(back) }));
+            }
+            let records: Vec<Value> = node
+                .records
+                .iter()
+                .map(|r| {
+                    let role_label = match r.role {
+                        "symptom" => site.catalog.message(&locale, "tree-symptom", &[]),
+                        "cause" => site.catalog.message(&locale, "tree-cause", &[]),
+                        "solution" => site.catalog.message(&locale, "tree-solution", &[]),
+                        "resolved" => site.catalog.message(&locale, "tree-fixed-by", &[]),
+                        "next-steps" => site.catalog.message(&locale, "tree-next-steps", &[]),
+                        _ => site.catalog.message(
+                            &locale,
+                            "tree-reference",
+                            &[("article", Arg::Str(r.id.split('#').next().unwrap_or("").to_owned()))],
+                        ),
+                    };
+                    let unresolved: Vec<String> = r
+                        .unresolved_refs
+                        .iter()
+                        .map(|u| site.catalog.message(&locale, "tree-unresolved", &[("target", Arg::Str(u.clone()))]))
+                        .collect();
+                    let mut v: BTreeMap<&str, Value> = BTreeMap::new();
+                    v.insert("role", Value::from(r.role));
+                    v.insert("role_label", Value::from(role_label));
+                    v.insert("fallback", ser(&r.fallback));
+                    v.insert("html", safe(markdown_html(&r.markdown, &|d| site.link(&locale, d))));
+                    v.insert("unresolved", ser(unresolved));
+                    ser(v)
+                })
+                .collect();
+            ctx.insert("records", Value::from(records));
+            ctx.insert("related", ser(&node.related));
+        }
+    }
+    page(&site, "troubleshoot.html", ctx, StatusCode::OK)
+}
