@@ -51,6 +51,9 @@ enum Command {
         /// Folder of templates that replace the embedded theme's (same file names).
         #[arg(long, value_name = "DIR", env = "TSHOOT_THEME")]
         theme: Option<PathBuf>,
+        /// Reload content and UI strings when files change (`--watch false` to turn off).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, env = "TSHOOT_WATCH")]
+        watch: bool,
     },
     /// Load content, print diagnostics compiler-style and a summary; exit 1 on errors.
     Check {
@@ -202,7 +205,7 @@ fn init_logging() {
 
 fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { content, addr, locales, theme } => {
+        Command::Serve { content, addr, locales, theme, watch } => {
             let config = content.config(&[]);
             let kb = load(&config)?;
             let s = kb.summary();
@@ -216,6 +219,30 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             let site = tshoot::web::Site::new(kb, catalog, theme.as_deref()).context("could not prepare the site")?;
             tracing::info!(articles = s.articles, records = s.records, locales = site.locales.len(), "site ready");
             let state = tshoot::web::AppState::new(site);
+            // Keep the watcher alive while serving.
+            let _watch = if watch {
+                let mut paths = config.content.clone();
+                paths.extend(locales.clone());
+                let (config, locales, theme) = (config.clone(), locales.clone(), theme.clone());
+                let rebuild: tshoot::web::reload::Rebuild = Box::new(move || {
+                    let kb = tshoot::KnowledgeBase::load(&config.content, config.load.clone(), &|_, _| {})
+                        .map_err(|e| e.to_string())?;
+                    let catalog = crate::catalog(locales.as_deref()).map_err(|e| format!("{e:#}"))?;
+                    tshoot::web::Site::new(kb, catalog, theme.as_deref()).map_err(|e| e.to_string())
+                });
+                match tshoot::web::reload::watch(state.clone(), &paths, rebuild) {
+                    Ok(w) => {
+                        tracing::info!("watching content for changes");
+                        Some(w)
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not watch the content; reload by restarting");
+                        None
+                    }
+                }
+            } else {
+                None
+            };
             let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
             let options = tshoot::web::ServeOptions { addr, theme };
             runtime

@@ -292,6 +292,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
         "articles": s.articles,
         "records": s.records,
         "diagnostics": { "errors": s.errors, "warnings": s.warnings },
+        "reload": state.reload_status(),
     }))
 }
 

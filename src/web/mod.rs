@@ -5,6 +5,7 @@
 mod api;
 mod error;
 mod pages;
+pub mod reload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -144,6 +145,7 @@ impl Site {
 pub struct AppState {
     site: Arc<RwLock<Arc<Site>>>,
     metrics: Arc<Metrics>,
+    reload: Arc<RwLock<Option<reload::ReloadStatus>>>,
 }
 
 #[derive(Default)]
@@ -156,7 +158,11 @@ struct Metrics {
 
 impl AppState {
     pub fn new(site: Site) -> AppState {
-        AppState { site: Arc::new(RwLock::new(Arc::new(site))), metrics: Arc::new(Metrics::default()) }
+        AppState {
+            site: Arc::new(RwLock::new(Arc::new(site))),
+            metrics: Arc::new(Metrics::default()),
+            reload: Arc::new(RwLock::new(None)),
+        }
     }
 
     /// The current site; a reader keeps its copy for the whole request.
@@ -165,6 +171,21 @@ impl AppState {
             Ok(guard) => guard.clone(),
             // A panicked writer cannot leave a half-built site: the swap is one assignment.
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The outcome of the last reload, if any.
+    pub fn reload_status(&self) -> Option<reload::ReloadStatus> {
+        match self.reload.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    fn set_reload(&self, status: reload::ReloadStatus) {
+        match self.reload.write() {
+            Ok(mut g) => *g = Some(status),
+            Err(p) => *p.into_inner() = Some(status),
         }
     }
 

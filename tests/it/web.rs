@@ -276,3 +276,59 @@ async fn a_real_server_answers_on_port_zero() {
     let _ = stop.send(());
     server.await.expect("join").expect("served and shut down cleanly");
 }
+
+#[test]
+fn hot_reload_swaps_good_edits_and_keeps_serving_through_broken_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let en = dir.path().join("en-us");
+    std::fs::create_dir_all(&en).expect("mkdir");
+    let file = en.join("hum.md");
+    let article = |words: &str| {
+        format!(
+            "---\ntitle: Error 730001 Humming\nuid: 730001-humming\n---\n# 730001 Humming\n\n## Symptoms\n\nThe unit {words}.\n"
+        )
+    };
+    std::fs::write(&file, article("hums quietly")).expect("write");
+    let roots = vec![dir.path().to_path_buf()];
+    let build = {
+        let roots = roots.clone();
+        move || -> Result<Site, String> {
+            let kb = tshoot::KnowledgeBase::load(&roots, Default::default(), &|_, _| {}).map_err(|e| e.to_string())?;
+            Site::new(kb, Catalog::embedded(), None).map_err(|e| e.to_string())
+        }
+    };
+    let state = AppState::new(build().expect("first build"));
+    let _watch = tshoot::web::reload::watch(state.clone(), &roots, Box::new(build)).expect("watch");
+    let symptom_text = |state: &AppState| {
+        let site = state.site();
+        let article = site
+            .kb
+            .article_by_str("730001-humming")
+            .map(|a| a.record("symptoms").map(|r| r.texts.values().next().map(|t| t.markdown.clone())));
+        article.flatten().flatten().unwrap_or_default()
+    };
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while std::time::Instant::now() < deadline {
+            if what() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(symptom_text(&state).contains("hums quietly"));
+
+    std::fs::write(&file, article("buzzes loudly")).expect("good edit");
+    assert!(wait_for(&|| symptom_text(&state).contains("buzzes loudly")), "the good edit is served");
+    assert_eq!(state.reload_status().map(|s| s.status), Some("ok"));
+
+    std::fs::write(&file, "---\ntitle: [broken\n---\n# 730001 Humming\n").expect("broken edit");
+    assert!(wait_for(&|| state.reload_status().is_some_and(|s| s.status == "failed")), "the broken edit is reported");
+    assert!(symptom_text(&state).contains("buzzes loudly"), "the last good content keeps serving");
+    let status = state.reload_status().expect("status");
+    assert!(
+        status.diagnostics.iter().any(|d| d.code == "front-matter-yaml" && d.file.ends_with("hum.md")),
+        "{status:?}"
+    );
+}
