@@ -1,12 +1,13 @@
 //! tshoot: a multilingual troubleshooting knowledge base.
 //!
 //! Layers, lowest first; each imports only layers listed before it:
-//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `i18n`, `search`, `tree`, `render`, `web`, `config`.
+//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `feedback`, `i18n`, `search`, `tree`, `render`, `web`, `config`.
 
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
+pub mod feedback;
 pub mod i18n;
 pub mod kb;
 pub mod model;

@@ -51,6 +51,9 @@ enum Command {
         /// Folder of templates that replace the embedded theme's (same file names).
         #[arg(long, value_name = "DIR", env = "TSHOOT_THEME")]
         theme: Option<PathBuf>,
+        /// Folder for the feedback database (created on first run).
+        #[arg(long, value_name = "DIR", default_value = "tshoot-data", env = "TSHOOT_DATA_DIR")]
+        data_dir: PathBuf,
         /// Reload content and UI strings when files change (`--watch false` to turn off).
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set, env = "TSHOOT_WATCH")]
         watch: bool,
@@ -135,6 +138,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the solutions that most often did not fix the problem, and searches that found nothing.
+    Stats {
+        /// The folder `serve --data-dir` wrote to.
+        #[arg(long, value_name = "DIR", default_value = "tshoot-data", env = "TSHOOT_DATA_DIR")]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the `ms.openlocfilehash` to stamp into a reviewed translation of FILE.
     Hash {
         /// The source-language file.
@@ -205,7 +218,7 @@ fn init_logging() {
 
 fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { content, addr, locales, theme, watch } => {
+        Command::Serve { content, addr, locales, theme, data_dir, watch } => {
             let config = content.config(&[]);
             let kb = load(&config)?;
             let s = kb.summary();
@@ -218,7 +231,9 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             let catalog = catalog(locales.as_deref())?;
             let site = tshoot::web::Site::new(kb, catalog, theme.as_deref()).context("could not prepare the site")?;
             tracing::info!(articles = s.articles, records = s.records, locales = site.locales.len(), "site ready");
-            let state = tshoot::web::AppState::new(site);
+            let store =
+                tshoot::feedback::FeedbackStore::open(&data_dir).context("could not open the feedback database")?;
+            let state = tshoot::web::AppState::new(site).with_feedback(store);
             // Keep the watcher alive while serving.
             let _watch = if watch {
                 let mut paths = config.content.clone();
@@ -345,6 +360,38 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             };
             let engine = tshoot::tree::Engine::new(&kb, &catalog);
             walk(&engine, &entry, index.as_ref(), &locale, &catalog, format)
+        }
+        Command::Stats { data_dir, limit, format } => {
+            if !data_dir.join(tshoot::feedback::DB_FILE).exists() {
+                anyhow::bail!(
+                    "no feedback database in `{}` yet (run `tshoot serve --data-dir {}` first)",
+                    data_dir.display(),
+                    data_dir.display()
+                );
+            }
+            let store =
+                tshoot::feedback::FeedbackStore::open(&data_dir).context("could not open the feedback database")?;
+            let failing: Vec<_> = store.outcomes()?.into_iter().filter(|o| o.not_fixed > 0).take(limit).collect();
+            let missed = store.missed_queries(limit)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({ "failing_solutions": failing, "no_result_queries": missed })
+                )?,
+                Format::Text => {
+                    writeln!(out, "Solutions that did not fix it (not fixed / fixed):")?;
+                    for o in &failing {
+                        writeln!(out, "  {:>5} / {:<5} {}", o.not_fixed, o.fixed, o.record)?;
+                    }
+                    writeln!(out, "Searches with no results:")?;
+                    for q in &missed {
+                        writeln!(out, "  {:>5}  [{}] {}", q.count, q.locale, q.query)?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Hash { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("failed to read `{}`", file.display()))?;

@@ -131,8 +131,8 @@ pub struct Engine<'a> {
     kb: &'a KnowledgeBase,
     catalog: &'a Catalog,
     lookup: Lookup,
-    /// Feedback weights by record id (higher first); causes and solutions keep
-    /// article order among equals. Empty: article order.
+    /// Feedback weights by record id, around 1.0 for untried records (higher
+    /// first); causes and solutions keep article order among equals.
     pub weights: HashMap<RecordId, f32>,
 }
 
@@ -256,6 +256,16 @@ impl<'a> Engine<'a> {
             back: None,
             related: Vec::new(),
         })
+    }
+
+    /// The answer a token ends with, when it is "fixed it" or "did not fix it":
+    /// (record, fixed). For feedback.
+    pub fn last_answer(&self, token: &str) -> Option<(RecordId, bool)> {
+        match self.lookup.decode(token).ok()?.pop()? {
+            Step::Yes(id) => Some((id, true)),
+            Step::No(id) => Some((id, false)),
+            _ => None,
+        }
     }
 
     /// The node a token stands for.
@@ -409,13 +419,21 @@ impl<'a> Engine<'a> {
     /// its remedies; a cause without remedies is an attempt of its own, and an
     /// article without causes tries its remedies directly.
     fn plan(&self, article: &Article, symptom: Option<&Record>) -> Vec<Attempt> {
+        // Feedback weights are around 1.0 (untried); a cause weighs what its
+        // best remedy weighs unless it was answered on its own.
+        let weight = |id: &RecordId| -> f32 {
+            if let Some(w) = self.weights.get(id) {
+                return *w;
+            }
+            article
+                .record(&id.anchor)
+                .filter(|r| r.kind == RecordKind::Cause && r.id.article == article.id)
+                .and_then(|r| r.solutions.iter().filter_map(|s| self.weights.get(s)).copied().reduce(f32::max))
+                .unwrap_or(1.0)
+        };
         let order = |ids: &mut Vec<RecordId>| {
             let pos = |id: &RecordId| article.records.iter().position(|r| &r.id == id).unwrap_or(usize::MAX);
-            ids.sort_by(|a, b| {
-                let (wa, wb) =
-                    (self.weights.get(a).copied().unwrap_or(0.0), self.weights.get(b).copied().unwrap_or(0.0));
-                wb.total_cmp(&wa).then(pos(a).cmp(&pos(b)))
-            });
+            ids.sort_by(|a, b| weight(b).total_cmp(&weight(a)).then(pos(a).cmp(&pos(b))));
         };
         let mut causes: Vec<RecordId> = match symptom {
             Some(s) if !s.causes.is_empty() => s.causes.clone(),

@@ -15,7 +15,7 @@ use super::{ApiError, AppState, MAX_QUERY_CHARS, Site};
 use crate::model::{Article, ArticleId, Locale, Record, RecordKind};
 use crate::render::markdown_html;
 use crate::search::{SearchRequest, detect_locale};
-use crate::tree::{Engine, Entry, TreeError};
+use crate::tree::{Entry, TreeError};
 
 fn locale_param(site: &Site, value: Option<&str>, fallback: impl FnOnce() -> Locale) -> Result<Locale, ApiError> {
     match value {
@@ -60,8 +60,10 @@ pub async fn search(
     request.limit = p.limit.unwrap_or(10).clamp(1, 100);
     request.offset = p.offset.unwrap_or(0).min(1000);
     request.per_article = p.per_article.unwrap_or(false);
+    request.boosts = state.weights();
     state.metrics.searches.fetch_add(1, Ordering::Relaxed);
     let hits = site.index.search(&request).map_err(|e| ApiError::internal(&e))?;
+    state.record_query(&request.text, &request.locale, hits.total);
     Ok(Json(json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets })))
 }
 
@@ -206,7 +208,7 @@ pub async fn troubleshoot(
     let text_for_locale = body.query.clone().unwrap_or_default();
     let locale = locale_param(&site, body.locale.as_deref(), || detect_locale(&text_for_locale, &site.default_locale))?;
     state.metrics.walks.fetch_add(1, Ordering::Relaxed);
-    let engine = Engine::new(&site.kb, &site.catalog);
+    let engine = state.engine(&site);
     let node = if let Some(token) = body.state.as_deref().filter(|s| !s.is_empty()) {
         let node = engine.node(token, &locale).map_err(tree_error)?;
         match body.answer.as_deref() {
@@ -269,6 +271,30 @@ pub async fn troubleshoot(
     }
     value["locale"] = json!(locale);
     Ok(Json(value))
+}
+
+/// "Did this fix it?" from a client that walks on its own.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBody {
+    record: String,
+    fixed: bool,
+    locale: Option<String>,
+}
+
+pub async fn feedback(
+    State(state): State<AppState>,
+    body: Result<Json<FeedbackBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new("invalid_body", e.body_text()))?;
+    let site = state.site();
+    let locale = locale_param(&site, body.locale.as_deref(), || site.default_locale.clone())?;
+    let known = crate::model::RecordId::parse(&body.record).is_some_and(|id| site.kb.record(&id).is_some());
+    if !known {
+        return Err(ApiError::new("unknown_record", format!("no record `{}`", body.record)));
+    }
+    state.record_outcome(&body.record, &locale, body.fixed).map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(json!({ "stored": true })))
 }
 
 pub async fn locales(State(state): State<AppState>) -> Json<Value> {

@@ -21,6 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::feedback::FeedbackStore;
 use crate::i18n::Catalog;
 use crate::kb::KnowledgeBase;
 use crate::model::{ArticleId, Locale};
@@ -146,6 +147,8 @@ pub struct AppState {
     site: Arc<RwLock<Arc<Site>>>,
     metrics: Arc<Metrics>,
     reload: Arc<RwLock<Option<reload::ReloadStatus>>>,
+    /// Outcomes and missed searches; kept across reloads.
+    feedback: Option<Arc<FeedbackStore>>,
 }
 
 #[derive(Default)]
@@ -162,6 +165,50 @@ impl AppState {
             site: Arc::new(RwLock::new(Arc::new(site))),
             metrics: Arc::new(Metrics::default()),
             reload: Arc::new(RwLock::new(None)),
+            feedback: None,
+        }
+    }
+
+    /// Stores feedback and missed searches in `store`, and uses them for ranking.
+    pub fn with_feedback(mut self, store: FeedbackStore) -> AppState {
+        self.feedback = Some(Arc::new(store));
+        self
+    }
+
+    /// Feedback weights by record id (empty without a store, or on a database error).
+    fn weights(&self) -> HashMap<String, f32> {
+        match &self.feedback {
+            Some(store) => store.weights().unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read feedback");
+                HashMap::new()
+            }),
+            None => HashMap::new(),
+        }
+    }
+
+    /// The tree engine over `site`, ordered by feedback.
+    fn engine<'a>(&self, site: &'a Site) -> crate::tree::Engine<'a> {
+        let mut engine = crate::tree::Engine::new(&site.kb, &site.catalog);
+        engine.weights = self
+            .weights()
+            .into_iter()
+            .filter_map(|(k, v)| crate::model::RecordId::parse(&k).map(|id| (id, v)))
+            .collect();
+        engine
+    }
+
+    fn record_outcome(&self, record: &str, locale: &Locale, fixed: bool) -> Result<(), crate::feedback::FeedbackError> {
+        match &self.feedback {
+            Some(store) => store.record_outcome(record, locale.as_str(), fixed),
+            None => Ok(()),
+        }
+    }
+
+    fn record_query(&self, query: &str, locale: &Locale, results: usize) {
+        if let Some(store) = &self.feedback
+            && let Err(e) = store.record_query(query, locale.as_str(), results)
+        {
+            tracing::warn!(error = %e, "could not store a missed search");
         }
     }
 
@@ -211,6 +258,7 @@ pub fn app(state: AppState) -> Router {
         .route("/articles/{id}", get(api::article))
         .route("/records/{article}/{anchor}", get(api::record))
         .route("/troubleshoot", post(api::troubleshoot))
+        .route("/feedback", post(api::feedback))
         .route("/locales", get(api::locales))
         .fallback(api::not_found);
     Router::new()
@@ -223,7 +271,7 @@ pub fn app(state: AppState) -> Router {
         .route("/{locale}", get(pages::home))
         .route("/{locale}/search", get(pages::search))
         .route("/{locale}/a/{article}", get(pages::article))
-        .route("/{locale}/troubleshoot", get(pages::troubleshoot))
+        .route("/{locale}/troubleshoot", get(pages::troubleshoot).post(pages::answer))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

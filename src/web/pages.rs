@@ -14,7 +14,7 @@ use crate::i18n::Arg;
 use crate::model::{ArticleId, Freshness, Locale, RecordKind, TranslationType};
 use crate::render::{STYLE_CSS, markdown_html, safe};
 use crate::search::SearchRequest;
-use crate::tree::{Engine, Entry, Node};
+use crate::tree::{Entry, Node};
 
 /// A serializable value for templates.
 fn ser<T: serde::Serialize>(value: T) -> Value {
@@ -215,6 +215,7 @@ pub async fn search(
     request.error_code = p.code.clone();
     request.limit = 20;
     request.offset = (page_no - 1) * 20;
+    request.boosts = state.weights();
     // A service filter alone lists that service's records.
     let hits = if q.trim().is_empty() && p.service.is_none() {
         None
@@ -223,7 +224,9 @@ pub async fn search(
         if q.trim().is_empty() {
             request.text = p.service.clone().unwrap_or_default();
         }
-        site.index.search(&request).ok()
+        let hits = site.index.search(&request).ok();
+        state.record_query(&request.text, &locale, hits.as_ref().map_or(0, |h| h.total));
+        hits
     };
     let total = hits.as_ref().map_or(0, |h| h.total);
     let count_text = if total == 0 && !q.is_empty() {
@@ -382,7 +385,7 @@ pub async fn troubleshoot(
         return not_found_page(&site, &site.negotiate(accept_language(&headers)));
     };
     state.metrics.walks.fetch_add(1, Ordering::Relaxed);
-    let engine = Engine::new(&site.kb, &site.catalog);
+    let engine = state.engine(&site);
     let q: Option<String> = p.q.as_ref().map(|q| q.chars().take(MAX_QUERY_CHARS).collect());
     let entry = match (&q, &p.article, &p.code, &p.tree) {
         (Some(q), ..) if !q.trim().is_empty() => Some(Entry::Query(q.clone())),
@@ -435,8 +438,13 @@ pub async fn troubleshoot(
                 None => format!("/{locale}/troubleshoot"),
             };
             ctx.insert("prompt", Value::from(node.prompt.text.as_str()));
-            let options: Vec<_> =
-                node.options.iter().map(|o| serde_json::json!({ "label": o.label, "url": url(&o.token) })).collect();
+            // Yes/no answers are forms (POST records the outcome, then redirects).
+            let post = node.kind == crate::tree::NodeKind::TrySolution;
+            let options: Vec<_> = node
+                .options
+                .iter()
+                .map(|o| serde_json::json!({ "label": o.label, "url": url(&o.token), "token": o.token, "post": post }))
+                .collect();
             ctx.insert("options", ser(&options));
             let crumbs: Vec<_> = node
                 .breadcrumbs
@@ -482,4 +490,29 @@ pub async fn troubleshoot(
         }
     }
     page(&site, "troubleshoot.html", ctx, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    s: String,
+}
+
+/// A yes/no answer posted from the troubleshooter: stores the outcome, then
+/// shows the next step (POST, then redirect, so a reload does not count twice).
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(locale): Path<String>,
+    axum::Form(form): axum::Form<AnswerForm>,
+) -> Response {
+    let site = state.site();
+    let Some(locale) = site.url_locale(&locale) else {
+        return not_found_page(&site, &site.default_locale);
+    };
+    let engine = state.engine(&site);
+    if let Some((record, fixed)) = engine.last_answer(&form.s)
+        && let Err(e) = state.record_outcome(&record.to_string(), &locale, fixed)
+    {
+        tracing::warn!(error = %e, "could not store feedback");
+    }
+    Redirect::to(&format!("/{locale}/troubleshoot?s={}", encode(&form.s))).into_response()
 }

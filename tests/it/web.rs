@@ -332,3 +332,77 @@ fn hot_reload_swaps_good_edits_and_keeps_serving_through_broken_ones() {
         "{status:?}"
     );
 }
+
+#[tokio::test]
+async fn feedback_is_stored_and_reorders_the_walk() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let site = Site::new(load(&[repo("content")]), Catalog::embedded(), None).expect("site");
+    let store = tshoot::feedback::FeedbackStore::open(data.path()).expect("store");
+    let state = AppState::new(site).with_feedback(store);
+    // Walk to the first solution, then post "no" as the portal's form does.
+    let first = send(
+        state.clone(),
+        Request::get("/en-us/troubleshoot?article=430021-synctokenexpired").body(Body::empty()).expect("req"),
+    )
+    .await;
+    let href = regex::Regex::new(r#"class="option" href="[^"]*\?s=([^"]+)""#).expect("regex");
+    let token = href.captures(&first.body).expect("option")[1].to_owned();
+    let tried =
+        send(state.clone(), Request::get(format!("/en-us/troubleshoot?s={token}")).body(Body::empty()).expect("req"))
+            .await;
+    let form = regex::Regex::new(r#"name="s" value="([^"]+)""#).expect("regex");
+    let tokens: Vec<String> = form.captures_iter(&tried.body).map(|c| c[1].to_owned()).collect();
+    assert_eq!(tokens.len(), 2, "yes and no are forms: {}", tried.body);
+    let posted = send(
+        state.clone(),
+        Request::post("/en-us/troubleshoot")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("s={}", tokens[1])))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    // The API stores feedback too, and a search that finds nothing is kept.
+    let api = send(
+        state.clone(),
+        Request::post("/api/v1/feedback")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"record": "430021-synctokenexpired#solution-2", "fixed": true}"#))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let unknown = send(
+        state.clone(),
+        Request::post("/api/v1/feedback")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"record": "nope#x", "fixed": true}"#))
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    send(state.clone(), Request::get("/api/v1/search?q=zzqxv%20flurble").body(Body::empty()).expect("req")).await;
+
+    let store = tshoot::feedback::FeedbackStore::open(data.path()).expect("reopen");
+    let outcomes = store.outcomes().expect("outcomes");
+    assert!(
+        outcomes.iter().any(|o| o.record == "430021-synctokenexpired#solution-1" && o.not_fixed == 1),
+        "{outcomes:?}"
+    );
+    assert!(outcomes.iter().any(|o| o.record == "430021-synctokenexpired#solution-2" && o.fixed == 1), "{outcomes:?}");
+    assert_eq!(store.missed_queries(5).expect("missed")[0].query, "zzqxv flurble");
+
+    // With solution 1 failing and solution 2 fixing, a new walk of symptom 1 tries cause 2 first.
+    let walk = send(
+        state.clone(),
+        Request::post("/api/v1/troubleshoot")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"article": "430021-synctokenexpired", "answer": "430021-synctokenexpired#symptom-1"}"#,
+            ))
+            .expect("req"),
+    )
+    .await
+    .json();
+    assert_eq!(walk["id"], "try:430021-synctokenexpired#solution-2", "{walk}");
+}
