@@ -51,6 +51,9 @@ enum Command {
         /// Folder of templates that replace the embedded theme's (same file names).
         #[arg(long, value_name = "DIR", env = "TSHOOT_THEME")]
         theme: Option<PathBuf>,
+        /// Let browsers on this origin call the API (repeatable; `*` for any).
+        #[arg(long = "cors-origin", value_name = "ORIGIN", env = "TSHOOT_CORS_ORIGINS", value_delimiter = ',')]
+        cors: Vec<String>,
         /// Folder for the feedback database (created on first run).
         #[arg(long, value_name = "DIR", default_value = "tshoot-data", env = "TSHOOT_DATA_DIR")]
         data_dir: PathBuf,
@@ -218,7 +221,7 @@ fn init_logging() {
 
 fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { content, addr, locales, theme, data_dir, watch } => {
+        Command::Serve { content, addr, locales, theme, cors, data_dir, watch } => {
             let config = content.config(&[]);
             let kb = load(&config)?;
             let s = kb.summary();
@@ -233,7 +236,7 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             tracing::info!(articles = s.articles, records = s.records, locales = site.locales.len(), "site ready");
             let store =
                 tshoot::feedback::FeedbackStore::open(&data_dir).context("could not open the feedback database")?;
-            let state = tshoot::web::AppState::new(site).with_feedback(store);
+            let state = tshoot::web::AppState::new(site).with_feedback(store).with_cors(&cors);
             // Keep the watcher alive while serving.
             let _watch = if watch {
                 let mut paths = config.content.clone();

@@ -25,18 +25,29 @@ fn locale_param(site: &Site, value: Option<&str>, fallback: impl FnOnce() -> Loc
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words or an error code (at most 500 characters).
     q: Option<String>,
+    /// The reader's locale (default: guessed from the query).
     locale: Option<String>,
+    /// symptom, cause, solution, workaround, info or next-steps.
     kind: Option<String>,
     service: Option<String>,
+    /// Only records carrying this error code.
     code: Option<String>,
+    /// 1 to 100, default 10.
     limit: Option<usize>,
     offset: Option<usize>,
+    /// One hit per article.
     per_article: Option<bool>,
 }
 
+#[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses(
+    (status = 200, description = "Hits (id, article, kind, locale, fallback, title, snippet_html, score), total, facets", body = Object),
+    (status = 400, description = "invalid_query, invalid_locale or invalid_kind", body = super::error::ErrorBody),
+))]
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
@@ -67,8 +78,10 @@ pub async fn search(
     Ok(Json(json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocaleParam {
+    /// The reader's locale (default: the default locale); records fall back per record.
     locale: Option<String>,
 }
 
@@ -98,6 +111,9 @@ fn summary<'a>(site: &'a Site, a: &'a Article, locale: &Locale) -> ArticleSummar
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/articles", params(LocaleParam), responses(
+    (status = 200, description = "Every article: id, title, locale of the title, locales, service, error codes", body = Object),
+))]
 pub async fn articles(State(state): State<AppState>, Query(p): Query<LocaleParam>) -> Result<Json<Value>, ApiError> {
     let site = state.site();
     let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
@@ -126,6 +142,10 @@ fn record_json(site: &Site, article: &Article, record: &Record, locale: &Locale)
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/articles/{id}", params(("id" = String, Path, description = "Article id"), LocaleParam), responses(
+    (status = 200, description = "The article with its variants and records (Markdown and HTML)", body = Object),
+    (status = 404, description = "unknown_article", body = super::error::ErrorBody),
+))]
 pub async fn article(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -154,6 +174,10 @@ pub async fn article(
     })))
 }
 
+#[utoipa::path(get, path = "/api/v1/records/{article}/{anchor}", params(("article" = String, Path), ("anchor" = String, Path), LocaleParam), responses(
+    (status = 200, description = "One record in the locale or its fallback (`fallback_from`)", body = Object),
+    (status = 404, description = "unknown_article or unknown_record", body = super::error::ErrorBody),
+))]
 pub async fn record(
     State(state): State<AppState>,
     Path((article_id, anchor)): Path<(String, String)>,
@@ -173,7 +197,7 @@ pub async fn record(
 
 /// One turn of the troubleshooter. Start with `query`, `article`, `code` or
 /// `tree`; continue with the previous `state` and the chosen option id in `answer`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TroubleshootBody {
     locale: Option<String>,
@@ -195,6 +219,12 @@ fn tree_error(e: TreeError) -> ApiError {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/troubleshoot", request_body = TroubleshootBody, responses(
+    (status = 200, description = "The node: id, kind (question, try-solution, resolved, escalate), prompt, options with their state tokens, records, breadcrumbs, back, related", body = Object),
+    (status = 400, description = "invalid_body, invalid_state, stale_state, invalid_answer or invalid_query", body = super::error::ErrorBody),
+    (status = 404, description = "unknown_article or unknown_tree", body = super::error::ErrorBody),
+    (status = 413, description = "payload_too_large", body = super::error::ErrorBody),
+))]
 pub async fn troubleshoot(
     State(state): State<AppState>,
     body: Result<Json<TroubleshootBody>, JsonRejection>,
@@ -274,7 +304,7 @@ pub async fn troubleshoot(
 }
 
 /// "Did this fix it?" from a client that walks on its own.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackBody {
     record: String,
@@ -282,6 +312,10 @@ pub struct FeedbackBody {
     locale: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/feedback", request_body = FeedbackBody, responses(
+    (status = 200, description = "Stored", body = Object),
+    (status = 404, description = "unknown_record", body = super::error::ErrorBody),
+))]
 pub async fn feedback(
     State(state): State<AppState>,
     body: Result<Json<FeedbackBody>, JsonRejection>,
@@ -297,6 +331,7 @@ pub async fn feedback(
     Ok(Json(json!({ "stored": true })))
 }
 
+#[utoipa::path(get, path = "/api/v1/locales", responses((status = 200, description = "Locales with UI strings or content, and the default", body = Object)))]
 pub async fn locales(State(state): State<AppState>) -> Json<Value> {
     let site = state.site();
     let list: Vec<Value> = site
@@ -310,6 +345,7 @@ pub async fn locales(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "default": site.default_locale, "locales": list }))
 }
 
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Status, counts, content diagnostics and the last reload", body = Object)))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
     let site = state.site();
     let s = site.kb.summary();
@@ -322,6 +358,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], super::metrics_text(&state)).into_response()
 }
@@ -331,4 +368,20 @@ pub async fn not_found() -> ApiError {
         "not_found",
         "no such API endpoint; see /api/v1/search, /articles, /records/{article}/{anchor}, /troubleshoot, /locales",
     )
+}
+
+/// The OpenAPI document, generated from the handlers above.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "tshoot",
+        description = "Troubleshooting knowledge base: search, records and a multi-turn troubleshooter, in many languages"
+    ),
+    paths(search, articles, article, record, troubleshoot, feedback, locales, healthz, metrics)
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    use utoipa::OpenApi;
+    Json(ApiDoc::openapi())
 }

@@ -49,3 +49,18 @@ impl IntoResponse for ApiError {
         (status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
     }
 }
+
+/// The shape of every API error, for the OpenAPI document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: invalid_query, invalid_locale, invalid_kind, invalid_body, invalid_state,
+    /// stale_state, invalid_answer, unknown_article, unknown_record, unknown_tree, not_found,
+    /// payload_too_large, internal.
+    pub code: String,
+    pub message: String,
+}

@@ -149,6 +149,8 @@ pub struct AppState {
     reload: Arc<RwLock<Option<reload::ReloadStatus>>>,
     /// Outcomes and missed searches; kept across reloads.
     feedback: Option<Arc<FeedbackStore>>,
+    /// Origins allowed to call the API from a browser (CORS); empty: same origin only.
+    cors: Arc<Vec<HeaderValue>>,
 }
 
 #[derive(Default)]
@@ -166,7 +168,14 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             reload: Arc::new(RwLock::new(None)),
             feedback: None,
+            cors: Arc::new(Vec::new()),
         }
+    }
+
+    /// Lets browsers on these origins call the API (`*` allows any).
+    pub fn with_cors(mut self, origins: &[String]) -> AppState {
+        self.cors = Arc::new(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect());
+        self
     }
 
     /// Stores feedback and missed searches in `store`, and uses them for ranking.
@@ -261,9 +270,21 @@ pub fn app(state: AppState) -> Router {
         .route("/feedback", post(api::feedback))
         .route("/locales", get(api::locales))
         .fallback(api::not_found);
+    let api = if state.cors.is_empty() {
+        api
+    } else {
+        use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+        let origin = if state.cors.iter().any(|o| o == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(state.cors.iter().cloned())
+        };
+        api.layer(CorsLayer::new().allow_origin(origin).allow_methods(Any).allow_headers([header::CONTENT_TYPE]))
+    };
     Router::new()
         .route("/", get(pages::root))
         .route("/healthz", get(api::healthz))
+        .route("/api/openapi.json", get(api::openapi))
         .route("/metrics", get(api::metrics))
         .route("/assets/style.css", get(pages::style))
         .nest("/api/v1", api)

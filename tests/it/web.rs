@@ -406,3 +406,38 @@ async fn feedback_is_stored_and_reorders_the_walk() {
     .json();
     assert_eq!(walk["id"], "try:430021-synctokenexpired#solution-2", "{walk}");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let doc = get("/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
+    for path in [
+        "/api/v1/search",
+        "/api/v1/articles/{id}",
+        "/api/v1/records/{article}/{anchor}",
+        "/api/v1/troubleshoot",
+        "/api/v1/feedback",
+        "/healthz",
+    ] {
+        assert!(doc["paths"][path].is_object(), "missing {path}");
+    }
+    let params = doc["paths"]["/api/v1/search"]["get"]["parameters"].as_array().expect("parameters");
+    assert!(params.iter().any(|p| p["name"] == "q"));
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_configurable() {
+    let plain = send(
+        state(),
+        Request::get("/api/v1/locales").header(header::ORIGIN, "https://bot.example").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert!(!plain.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    let open = state().with_cors(&["https://bot.example".to_owned()]);
+    let r = send(
+        open,
+        Request::get("/api/v1/locales").header(header::ORIGIN, "https://bot.example").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(r.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://bot.example");
+}
