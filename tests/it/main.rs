@@ -1,6 +1,7 @@
 //! One integration-test binary; a module per area, one harness.
 
 mod bad_input;
+mod browser;
 mod cli;
 mod corpus;
 mod harness;
