@@ -156,6 +156,7 @@ pub struct AppState {
 #[derive(Default)]
 struct Metrics {
     requests: AtomicU64,
+    reloads: AtomicU64,
     searches: AtomicU64,
     walks: AtomicU64,
     not_found: AtomicU64,
@@ -238,7 +239,13 @@ impl AppState {
         }
     }
 
+    /// How many reloads ran (swapped or not).
+    pub fn reloads(&self) -> u64 {
+        self.metrics.reloads.load(Ordering::Relaxed)
+    }
+
     fn set_reload(&self, status: reload::ReloadStatus) {
+        self.metrics.reloads.fetch_add(1, Ordering::Relaxed);
         match self.reload.write() {
             Ok(mut g) => *g = Some(status),
             Err(p) => *p.into_inner() = Some(status),
@@ -382,6 +389,8 @@ fn metrics_text(state: &AppState) -> String {
         "# HELP tshoot_walk_steps_total Troubleshooter steps served.\n# TYPE tshoot_walk_steps_total counter\n",
     );
     out.push_str(&format!("tshoot_walk_steps_total {}\n", m.walks.load(Ordering::Relaxed)));
+    out.push_str("# HELP tshoot_reloads_total Content reloads attempted.\n# TYPE tshoot_reloads_total counter\n");
+    out.push_str(&format!("tshoot_reloads_total {}\n", m.reloads.load(Ordering::Relaxed)));
     out.push_str("# HELP tshoot_articles Articles loaded.\n# TYPE tshoot_articles gauge\n");
     out.push_str(&format!("tshoot_articles {}\n", site.kb.articles.len()));
     out.push_str("# HELP tshoot_records Records loaded, by kind.\n# TYPE tshoot_records gauge\n");

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use serde::Serialize;
 
@@ -33,11 +33,14 @@ pub struct Watch {
 /// Watches `paths` and rebuilds the site on changes (debounced).
 pub fn watch(state: AppState, paths: &[PathBuf], rebuild: Rebuild) -> notify_debouncer_full::notify::Result<Watch> {
     let mut debouncer = new_debouncer(Duration::from_millis(300), None, move |result: DebounceEventResult| {
-        if result.is_err() {
+        let Ok(events) = result else {
             tracing::warn!("file watching reported an error; changes may be missed");
             return;
+        };
+        // Reading the files to rebuild is an access event too: only changes count.
+        if events.iter().any(|e| !matches!(e.kind, EventKind::Access(_))) {
+            reload(&state, &rebuild);
         }
-        reload(&state, &rebuild);
     })?;
     for p in paths {
         debouncer.watch(p, RecursiveMode::Recursive)?;

@@ -322,6 +322,11 @@ fn hot_reload_swaps_good_edits_and_keeps_serving_through_broken_ones() {
     std::fs::write(&file, article("buzzes loudly")).expect("good edit");
     assert!(wait_for(&|| symptom_text(&state).contains("buzzes loudly")), "the good edit is served");
     assert_eq!(state.reload_status().map(|s| s.status), Some("ok"));
+    // Reading files to rebuild must not trigger another reload (no reload loop).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let settled = state.reloads();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(state.reloads(), settled, "reloads keep firing without changes");
 
     std::fs::write(&file, "---\ntitle: [broken\n---\n# 730001 Humming\n").expect("broken edit");
     assert!(wait_for(&|| state.reload_status().is_some_and(|s| s.status == "failed")), "the broken edit is reported");
