@@ -90,7 +90,8 @@ pub fn detect_locale(text: &str, fallback: &Locale) -> Locale {
 /// Search results: one hit per record (or article), best first.
 #[derive(Clone, Debug, Serialize)]
 pub struct Hits {
-    /// Matching records after de-duplication (among the first 1,000 documents).
+    /// Matching records after de-duplication, among the best 100 documents
+    /// (more when a later page asks for more): a lower bound on large result sets.
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
@@ -147,7 +148,11 @@ pub struct IndexUpdate {
 }
 
 /// Bump when the schema or the documents change shape: saved indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
+
+/// Documents read per search for facets and de-duplication; `total` counts
+/// the distinct records among them.
+const FACET_DOCS: usize = 100;
 const MANIFEST: &str = "tshoot-index.json";
 
 /// Saved beside the index: a content hash per article.
@@ -164,8 +169,9 @@ struct Fields {
     kind: Field,
     /// Locale the text is written in.
     locale: Field,
-    /// Locales the record has text in (a record missing in L is searched through its fallback).
-    present: Field,
+    /// Locales of the knowledge base this record has no text in: a reader of
+    /// such a locale finds it through this (fallback) document.
+    missing: Field,
     service: Field,
     codes: Field,
     /// Codes in the article's titles: the article is *about* them.
@@ -250,8 +256,14 @@ impl SearchIndex {
                 .filter(|i| i.schema() == schema),
             None => None,
         };
-        let current: BTreeMap<String, String> =
-            kb.articles.iter().map(|a| (a.id.to_string(), article_hash(a))).collect();
+        // Which locales exist changes every document's `missing` field: part of each hash.
+        let locales = kb.locales();
+        let locale_key = locales.iter().map(Locale::as_str).collect::<Vec<_>>().join(",");
+        let current: BTreeMap<String, String> = kb
+            .articles
+            .iter()
+            .map(|a| (a.id.to_string(), format!("{}-{}", article_hash(a), short(&locale_key))))
+            .collect();
         let (index, previous) = match (opened, old) {
             (Some(index), Some(m)) => (index, m.articles),
             _ => {
@@ -280,7 +292,7 @@ impl SearchIndex {
             let docs: Vec<Vec<TantivyDocument>> = changed
                 .par_iter()
                 .map(|a| {
-                    let d = article_docs(&fields, a);
+                    let d = article_docs(&fields, a, &locales);
                     progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
                     d
                 })
@@ -331,8 +343,11 @@ impl SearchIndex {
                         b * weight,
                     ));
                     let chars = w.chars().count();
-                    // Typos in words, never in numbers: 610001 is not 610002.
-                    if chars >= 5 && n == 0 && !w.chars().any(|c| c.is_ascii_digit()) {
+                    // Typos in words, never in numbers (610001 is not 610002), and only for
+                    // words the index does not know: exact hits are not drowned, and
+                    // walking the term dictionary is the costliest part of a search.
+                    let unknown = || searcher.doc_freq(&term).is_ok_and(|n| n == 0);
+                    if chars >= 5 && n == 0 && !w.chars().any(|c| c.is_ascii_digit()) && unknown() {
                         let distance = if chars >= 9 { 2 } else { 1 };
                         should.push(boosted(Box::new(FuzzyTermQuery::new(term, distance, true)), 0.4 * b * weight));
                     }
@@ -371,12 +386,9 @@ impl SearchIndex {
 
         // Which documents a reader of L may see: L texts, and texts of records without L.
         let locale_term = Term::from_field_text(f.locale, request.locale.as_str());
-        let present_term = Term::from_field_text(f.present, request.locale.as_str());
+        let missing_term = Term::from_field_text(f.missing, request.locale.as_str());
         let in_locale: Box<dyn Query> = Box::new(TermQuery::new(locale_term, IndexRecordOption::Basic));
-        let lacks_locale: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(tantivy::query::AllQuery) as Box<dyn Query>),
-            (Occur::MustNot, Box::new(TermQuery::new(present_term, IndexRecordOption::Basic))),
-        ]));
+        let lacks_locale: Box<dyn Query> = Box::new(TermQuery::new(missing_term, IndexRecordOption::Basic));
         let visible = BooleanQuery::new(vec![(Occur::Should, in_locale), (Occur::Should, lacks_locale)]);
         let mut must: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(should))), (Occur::Must, Box::new(visible))];
@@ -394,7 +406,9 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(must);
 
-        let top = searcher.search(&query, &TopDocs::with_limit(1000).order_by_score())?;
+        // Enough documents for the page after de-duplication, and for facets.
+        let wanted = ((request.offset + request.limit) * 3).max(FACET_DOCS);
+        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
         let mut generators: BTreeMap<usize, SnippetGenerator> = BTreeMap::new();
         let mut seen = HashSet::new();
         let mut all: Vec<(Hit, TantivyDocument)> = Vec::new();
@@ -468,7 +482,7 @@ fn schema() -> (Schema, Fields) {
     let article = builder.add_text_field("article", STRING | STORED);
     let kind = builder.add_text_field("kind", STRING | STORED);
     let locale = builder.add_text_field("locale", STRING | STORED);
-    let present = builder.add_text_field("present", STRING);
+    let missing = builder.add_text_field("missing", STRING);
     let service = builder.add_text_field("service", STRING | STORED);
     let code_options = TextOptions::default()
         .set_indexing_options(
@@ -492,7 +506,7 @@ fn schema() -> (Schema, Fields) {
     let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
         builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
     });
-    (builder.build(), Fields { id, article, kind, locale, present, service, codes, title_codes, title, body })
+    (builder.build(), Fields { id, article, kind, locale, missing, service, codes, title_codes, title, body })
 }
 
 fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
@@ -508,7 +522,7 @@ fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
         article: f("article")?,
         kind: f("kind")?,
         locale: f("locale")?,
-        present: f("present")?,
+        missing: f("missing")?,
         service: f("service")?,
         codes: f("codes")?,
         title_codes: f("title_codes")?,
@@ -529,10 +543,11 @@ fn all_docs(
 ) -> Vec<Vec<TantivyDocument>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = kb.articles.len();
+    let locales = kb.locales();
     kb.articles
         .par_iter()
         .map(|a| {
-            let d = article_docs(fields, a);
+            let d = article_docs(fields, a, &locales);
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             d
         })
@@ -540,7 +555,7 @@ fn all_docs(
 }
 
 /// One document per article variant and one per record text.
-fn article_docs(fields: &Fields, a: &Article) -> Vec<TantivyDocument> {
+fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec<TantivyDocument> {
     let mut docs = Vec::new();
     // Codes in the titles (and the error names) say what the article is about.
     let mut about = BTreeSet::new();
@@ -564,8 +579,8 @@ fn article_docs(fields: &Fields, a: &Article) -> Vec<TantivyDocument> {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, a.id.as_str());
         common(&mut doc, "article", loc);
-        for l in a.variants.keys() {
-            doc.add_text(fields.present, l.as_str());
+        for l in locales.iter().filter(|l| !a.variants.contains_key(*l)) {
+            doc.add_text(fields.missing, l.as_str());
         }
         for c in &a.error_codes {
             doc.add_text(fields.codes, c);
@@ -580,8 +595,8 @@ fn article_docs(fields: &Fields, a: &Article) -> Vec<TantivyDocument> {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.id, r.id.to_string());
             common(&mut doc, r.kind.as_str(), loc);
-            for l in r.texts.keys() {
-                doc.add_text(fields.present, l.as_str());
+            for l in locales.iter().filter(|l| !r.texts.contains_key(*l)) {
+                doc.add_text(fields.missing, l.as_str());
             }
             for c in &text.error_codes {
                 doc.add_text(fields.codes, c);
@@ -621,6 +636,12 @@ fn article_hash(a: &Article) -> String {
         }
     }
     format!("{:016x}", h.finish())
+}
+
+fn short(text: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    format!("{:08x}", h.finish() as u32)
 }
 
 fn clear_index_dir(dir: &Path) -> Result<(), SearchError> {

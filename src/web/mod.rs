@@ -41,7 +41,12 @@ pub struct Site {
     pub default_locale: Locale,
     /// Lowercase file name → article, to turn `other.md#cause-1` links into portal links.
     files: HashMap<String, ArticleId>,
+    /// Rendered article pages by (locale, article): a page depends only on the
+    /// site, which is replaced whole on reload. Bounded: cleared when full.
+    pages: RwLock<HashMap<(Locale, ArticleId), Arc<String>>>,
 }
+
+const PAGE_CACHE_ENTRIES: usize = 2000;
 
 impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -77,7 +82,7 @@ impl Site {
                 }
             }
         }
-        Ok(Site { kb, index, catalog, templates, locales, default_locale, files })
+        Ok(Site { kb, index, catalog, templates, locales, default_locale, files, pages: RwLock::new(HashMap::new()) })
     }
 
     /// The portal URL for a Markdown link to another article, if it names a loaded one.
@@ -92,6 +97,27 @@ impl Site {
             Some(a) => format!("/{locale}/a/{id}#{a}"),
             None => format!("/{locale}/a/{id}"),
         })
+    }
+
+    /// A cached article page, or renders and caches it.
+    pub fn cached_page(
+        &self,
+        key: (Locale, ArticleId),
+        render: impl FnOnce() -> Option<String>,
+    ) -> Option<Arc<String>> {
+        if let Ok(pages) = self.pages.read()
+            && let Some(page) = pages.get(&key)
+        {
+            return Some(page.clone());
+        }
+        let page = Arc::new(render()?);
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= PAGE_CACHE_ENTRIES {
+                pages.clear();
+            }
+            pages.insert(key, page.clone());
+        }
+        Some(page)
     }
 
     /// The locale to use for a request: a known tag as given, else `Accept-Language`, else the default.

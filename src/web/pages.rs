@@ -310,13 +310,19 @@ pub async fn article(
     let Some(article) = site.kb.article_by_str(&id) else {
         return not_found_page(&site, &locale);
     };
+    match site.cached_page((locale.clone(), article.id.clone()), || render_article(&site, article, &locale)) {
+        Some(html) => (StatusCode::OK, Html(html.as_str().to_owned())).into_response(),
+        None => not_found_page(&site, &locale),
+    }
+}
+
+fn render_article(site: &Site, article: &crate::model::Article, locale: &Locale) -> Option<String> {
+    let locale = locale.clone();
     let chain = site.kb.chain(article, &locale);
-    let Some((shown_locale, variant)) = chain.iter().find_map(|l| article.variants.get_key_value(l)) else {
-        return not_found_page(&site, &locale);
-    };
+    let (shown_locale, variant) = chain.iter().find_map(|l| article.variants.get_key_value(l))?;
     // The switcher lists only the translations this article has.
     let switch = |l: &Locale| article.variants.contains_key(l).then(|| format!("/{l}/a/{}", article.id));
-    let mut ctx = base(&site, &locale, &variant.title, None, &switch);
+    let mut ctx = base(site, &locale, &variant.title, None, &switch);
     let banner = match variant.freshness {
         f if f.is_outdated() => Some(site.catalog.message(&locale, "portal-outdated", &[])),
         Freshness::Newer => Some(site.catalog.message(&locale, "portal-newer", &[])),
@@ -362,7 +368,10 @@ pub async fn article(
     ctx.insert("banner", ser(banner));
     ctx.insert("codes", ser(&article.error_codes));
     ctx.insert("records", Value::from(records));
-    page(&site, "article.html", ctx, StatusCode::OK)
+    site.templates
+        .render("article.html", ser(&ctx))
+        .map_err(|e| tracing::error!(error = %e, "article template failed"))
+        .ok()
 }
 
 #[derive(Deserialize, Default)]
