@@ -34,3 +34,4 @@ portal-facet-kind = Typ
 portal-facet-service = Dienst
 portal-facet-code = Fehlercode
 portal-facet-locale = Sprache
+portal-did-you-mean = Meinten Sie:

@@ -35,3 +35,4 @@ portal-facet-kind = Type
 portal-facet-service = Service
 portal-facet-code = Error code
 portal-facet-locale = Language
+portal-did-you-mean = Did you mean:

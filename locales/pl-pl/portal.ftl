@@ -35,3 +35,4 @@ portal-facet-kind = Typ
 portal-facet-service = Usługa
 portal-facet-code = Kod błędu
 portal-facet-locale = Język
+portal-did-you-mean = Czy chodziło Ci o:

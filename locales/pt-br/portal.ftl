@@ -34,3 +34,4 @@ portal-facet-kind = Tipo
 portal-facet-service = Serviço
 portal-facet-code = Código de erro
 portal-facet-locale = Idioma
+portal-did-you-mean = Você quis dizer:

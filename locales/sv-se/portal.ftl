@@ -34,3 +34,4 @@ portal-facet-kind = Typ
 portal-facet-service = Tjänst
 portal-facet-code = Felkod
 portal-facet-locale = Språk
+portal-did-you-mean = Menade du:

@@ -31,3 +31,4 @@ portal-facet-kind = 类型
 portal-facet-service = 服务
 portal-facet-code = 错误代码
 portal-facet-locale = 语言
+portal-did-you-mean = 你是不是要找：

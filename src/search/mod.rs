@@ -9,6 +9,7 @@
 
 pub mod analyzer;
 pub mod baseline;
+pub mod suggest;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -95,6 +96,8 @@ pub struct Hits {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The query with words the content never uses replaced by close known ones ("did you mean").
+    pub suggestion: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -187,6 +190,7 @@ pub struct SearchIndex {
     fields: Fields,
     /// Language keys of the articles' source locales (queried for fallback texts).
     source_languages: BTreeSet<&'static str>,
+    vocabulary: suggest::Vocabulary,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -230,7 +234,13 @@ impl SearchIndex {
         }
         writer.commit()?;
         let reader = index.reader()?;
-        Ok(SearchIndex { index, reader, fields, source_languages: source_languages(kb) })
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            source_languages: source_languages(kb),
+            vocabulary: suggest::Vocabulary::build(kb),
+        })
     }
 
     /// Opens the index saved in `dir` and brings it up to date with `kb`:
@@ -309,7 +319,16 @@ impl SearchIndex {
         std::fs::write(&manifest_path, bytes)
             .map_err(|source| SearchError::Io { path: manifest_path.clone(), source })?;
         let reader = index.reader()?;
-        Ok((SearchIndex { index, reader, fields, source_languages: source_languages(kb) }, update))
+        Ok((
+            SearchIndex {
+                index,
+                reader,
+                fields,
+                source_languages: source_languages(kb),
+                vocabulary: suggest::Vocabulary::build(kb),
+            },
+            update,
+        ))
     }
 
     /// Runs a search.
@@ -381,7 +400,7 @@ impl SearchIndex {
             }
         }
         if should.is_empty() {
-            return Ok(Hits { total: 0, hits: Vec::new(), facets: Facets::default() });
+            return Ok(Hits { total: 0, hits: Vec::new(), facets: Facets::default(), suggestion: None });
         }
 
         // Which documents a reader of L may see: L texts, and texts of records without L.
@@ -472,7 +491,8 @@ impl SearchIndex {
             hits.push(hit);
         }
         let _ = &self.index;
-        Ok(Hits { total, hits, facets })
+        let suggestion = self.vocabulary.suggest(&request.text);
+        Ok(Hits { total, hits, facets, suggestion })
     }
 }
 

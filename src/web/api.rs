@@ -75,7 +75,9 @@ pub async fn search(
     state.metrics.searches.fetch_add(1, Ordering::Relaxed);
     let hits = site.index.search(&request).map_err(|e| ApiError::internal(&e))?;
     state.record_query(&request.text, &request.locale, hits.total);
-    Ok(Json(json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets })))
+    Ok(Json(
+        json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets, "suggestion": hits.suggestion }),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

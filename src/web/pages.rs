@@ -235,6 +235,10 @@ pub async fn search(
         site.catalog.message(&locale, "portal-results", &[("count", Arg::Num(total as f64))])
     };
     ctx.insert("count_text", Value::from(count_text));
+    if let Some(suggestion) = hits.as_ref().and_then(|h| h.suggestion.clone()) {
+        let label = site.catalog.message(&locale, "portal-did-you-mean", &[]);
+        ctx.insert("suggestion", ser(serde_json::json!({ "label": label, "text": suggestion, "url": format!("/{locale}/search?q={}", encode(&suggestion)) })));
+    }
     if let Some(hits) = &hits {
         let rows: Vec<_> = hits
             .hits

@@ -446,3 +446,11 @@ async fn cors_is_off_by_default_and_configurable() {
     .await;
     assert_eq!(r.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://bot.example");
 }
+
+#[tokio::test]
+async fn did_you_mean_corrects_typos() {
+    let api = get("/api/v1/search?q=synchronisaton%20tokn&locale=en-US").await.json();
+    assert!(api["suggestion"].as_str().is_some_and(|s| s.contains("token")), "{api}");
+    let page = get("/de-de/search?q=Synchronisierng").await;
+    assert!(page.body.contains("Meinten Sie:"), "{}", page.body);
+}

@@ -1,0 +1,104 @@
+//! "Did you mean": the closest known word for each query word the content
+//! never uses, by edit distance over the words of the records' text.
+
+use std::collections::HashMap;
+
+use crate::kb::KnowledgeBase;
+
+/// Known words (lowercase, letters only, 4+ characters) with their counts.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    words: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    pub fn build(kb: &KnowledgeBase) -> Vocabulary {
+        let mut words: HashMap<String, u32> = HashMap::new();
+        for a in &kb.articles {
+            for r in &a.records {
+                for t in r.texts.values() {
+                    for w in words_of(&t.markdown) {
+                        *words.entry(w).or_default() += 1;
+                    }
+                }
+            }
+        }
+        // Words seen once are as likely typos as the query's.
+        words.retain(|_, n| *n >= 2);
+        Vocabulary { words }
+    }
+
+    /// The query with unknown words replaced by their closest known word, when any is.
+    pub fn suggest(&self, query: &str) -> Option<String> {
+        if self.words.is_empty() {
+            return None;
+        }
+        let mut changed = false;
+        let mut out = Vec::new();
+        for token in query.split_whitespace() {
+            let lower = token.to_lowercase();
+            let plain = lower.chars().all(char::is_alphabetic) && lower.chars().count() >= 4;
+            if plain && !self.words.contains_key(&lower) {
+                if let Some(best) = self.closest(&lower) {
+                    out.push(best.to_owned());
+                    changed = true;
+                    continue;
+                }
+            }
+            out.push(token.to_owned());
+        }
+        changed.then(|| out.join(" "))
+    }
+
+    fn closest(&self, word: &str) -> Option<&str> {
+        let len = word.chars().count();
+        let max = if len >= 8 { 2 } else { 1 };
+        let chars: Vec<char> = word.chars().collect();
+        self.words
+            .iter()
+            .filter(|(w, _)| w.chars().count().abs_diff(len) <= max)
+            .filter_map(|(w, n)| distance(&chars, w, max).map(|d| (d, std::cmp::Reverse(*n), w.as_str())))
+            .min()
+            .map(|(_, _, w)| w)
+    }
+}
+
+fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 4).map(str::to_lowercase)
+}
+
+/// Levenshtein distance, or `None` once it must exceed `max`.
+fn distance(a: &[char], b: &str, max: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev = cur;
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_known_word() {
+        let mut v = Vocabulary::default();
+        for (w, n) in [("connection", 10), ("connected", 3), ("token", 5), ("expired", 4)] {
+            v.words.insert(w.to_owned(), n);
+        }
+        assert_eq!(v.suggest("conection expird token").as_deref(), Some("connection expired token"));
+        assert_eq!(v.suggest("token expired"), None, "nothing to correct");
+        assert_eq!(v.suggest("404104 xyzzyplugh"), None, "codes and far words stay");
+    }
+}
