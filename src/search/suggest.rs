@@ -38,12 +38,13 @@ impl Vocabulary {
         for token in query.split_whitespace() {
             let lower = token.to_lowercase();
             let plain = lower.chars().all(char::is_alphabetic) && lower.chars().count() >= 4;
-            if plain && !self.words.contains_key(&lower) {
-                if let Some(best) = self.closest(&lower) {
-                    out.push(best.to_owned());
-                    changed = true;
-                    continue;
-                }
+            if plain
+                && !self.words.contains_key(&lower)
+                && let Some(best) = self.closest(&lower)
+            {
+                out.push(best.to_owned());
+                changed = true;
+                continue;
             }
             out.push(token.to_owned());
         }
