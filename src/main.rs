@@ -18,6 +18,9 @@ use tshoot::{KnowledgeBase, feed};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Settings file (YAML; default: `tshoot.yaml` in the working directory, if present).
+    #[arg(long, global = true, value_name = "FILE", env = "TSHOOT_CONFIG")]
+    config: Option<PathBuf>,
     /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -42,9 +45,9 @@ enum Command {
     Serve {
         #[command(flatten)]
         content: ContentArgs,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", env = "TSHOOT_ADDR")]
-        addr: std::net::SocketAddr,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "TSHOOT_ADDR")]
+        addr: Option<std::net::SocketAddr>,
         /// Folder of Fluent UI strings (default: the compiled-in `locales/`).
         #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
         locales: Option<PathBuf>,
@@ -54,12 +57,12 @@ enum Command {
         /// Let browsers on this origin call the API (repeatable; `*` for any).
         #[arg(long = "cors-origin", value_name = "ORIGIN", env = "TSHOOT_CORS_ORIGINS", value_delimiter = ',')]
         cors: Vec<String>,
-        /// Folder for the feedback database (created on first run).
-        #[arg(long, value_name = "DIR", default_value = "tshoot-data", env = "TSHOOT_DATA_DIR")]
-        data_dir: PathBuf,
-        /// Reload content and UI strings when files change (`--watch false` to turn off).
-        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, env = "TSHOOT_WATCH")]
-        watch: bool,
+        /// Folder for the feedback database, created on first run (default `tshoot-data`).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// Reload content and UI strings when files change (default true; `--watch false` turns it off).
+        #[arg(long, action = clap::ArgAction::Set, env = "TSHOOT_WATCH")]
+        watch: Option<bool>,
     },
     /// Load content, print diagnostics compiler-style and a summary; exit 1 on errors.
     Check {
@@ -175,11 +178,26 @@ struct ContentArgs {
 }
 
 impl ContentArgs {
+    /// Flags and environment first, then the config file, then defaults.
     fn config(&self, paths: &[PathBuf]) -> Config {
+        let file = file_config();
         let mut roots = paths.to_vec();
         roots.extend(self.content.iter().cloned());
-        Config::new(roots, self.default_locale.clone(), self.fallback.clone(), self.max_file_size)
+        if roots.is_empty() {
+            roots = file.content.clone();
+        }
+        let default_locale = self.default_locale.clone().or_else(|| file.default_locale().ok().flatten());
+        let fallback =
+            if self.fallback.is_empty() { file.fallback().unwrap_or_default() } else { self.fallback.clone() };
+        Config::new(roots, default_locale, fallback, self.max_file_size.or(file.max_file_size))
     }
+}
+
+/// The config file, read once (validated in `main` before any command runs).
+static FILE_CONFIG: std::sync::OnceLock<tshoot::config::FileConfig> = std::sync::OnceLock::new();
+
+fn file_config() -> &'static tshoot::config::FileConfig {
+    FILE_CONFIG.get_or_init(tshoot::config::FileConfig::default)
 }
 
 fn main() -> ExitCode {
@@ -190,6 +208,21 @@ fn main() -> ExitCode {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
+    let file = match tshoot::config::FileConfig::load(cli.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("tshoot: error: {e}");
+            if let Some(cause) = std::error::Error::source(&e) {
+                eprintln!("  caused by: {cause}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = file.default_locale().and_then(|_| file.fallback()) {
+        eprintln!("tshoot: error: config file: {e}");
+        return ExitCode::from(2);
+    }
+    let _ = FILE_CONFIG.set(file);
     match run(cli.command, color) {
         Ok(code) => code,
         Err(err) => {
@@ -223,6 +256,19 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { content, addr, locales, theme, cors, data_dir, watch } => {
             let config = content.config(&[]);
+            let file = &file_config().serve;
+            let addr = match (addr, &file.addr) {
+                (Some(a), _) => a,
+                (None, Some(a)) => a
+                    .parse()
+                    .with_context(|| format!("config file: `serve.addr: {a}` is not an address like 127.0.0.1:8080"))?,
+                (None, None) => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            };
+            let locales = locales.or_else(|| file.locales.clone());
+            let theme = theme.or_else(|| file.theme.clone());
+            let cors = if cors.is_empty() { file.cors_origins.clone() } else { cors };
+            let data_dir = data_dir.or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("tshoot-data"));
+            let watch = watch.or(file.watch).unwrap_or(true);
             let kb = load(&config)?;
             let s = kb.summary();
             if s.errors > 0 {

@@ -109,3 +109,20 @@ fn hash_prints_the_crlf_sha1_the_seeds_carry() {
     // The de-DE and zh-CN seeds were translated from this very file.
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "c8cb91aa0c7ce1610320d4107db282d3c34407ba");
 }
+
+#[test]
+fn a_config_file_supplies_settings_and_typos_are_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("settings.yaml");
+    std::fs::write(&file, format!("content:\n  - {}\ndefault_locale: de-DE\n", repo("content").display()))
+        .expect("write");
+    let out = tshoot().arg("--config").arg(&file).args(["check", "--format", "json"]).output().expect("run tshoot");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["articles"], 9, "content came from the config file");
+
+    std::fs::write(&file, "contnet: [x]\n").expect("write");
+    let out = tshoot().arg("--config").arg(&file).arg("check").output().expect("run tshoot");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `contnet`"));
+}
