@@ -9,6 +9,10 @@ use crate::kb::KnowledgeBase;
 #[derive(Debug, Default)]
 pub struct Vocabulary {
     words: HashMap<String, u32>,
+    /// The same words by (first letter, length in characters): a lookup scans
+    /// only words that start alike (typos seldom hit the first letter) and
+    /// whose length is within the allowed distance.
+    by_length: HashMap<(char, usize), Vec<(Vec<char>, String, u32)>>,
 }
 
 impl Vocabulary {
@@ -25,7 +29,18 @@ impl Vocabulary {
         }
         // Words seen once are as likely typos as the query's.
         words.retain(|_, n| *n >= 2);
-        Vocabulary { words }
+        Vocabulary::from_counts(words)
+    }
+
+    fn from_counts(words: HashMap<String, u32>) -> Vocabulary {
+        let mut by_length: HashMap<(char, usize), Vec<(Vec<char>, String, u32)>> = HashMap::new();
+        for (w, n) in &words {
+            let chars: Vec<char> = w.chars().collect();
+            if let Some(&first) = chars.first() {
+                by_length.entry((first, chars.len())).or_default().push((chars, w.clone(), *n));
+            }
+        }
+        Vocabulary { words, by_length }
     }
 
     /// The query with unknown words replaced by their closest known word, when any is.
@@ -52,13 +67,14 @@ impl Vocabulary {
     }
 
     fn closest(&self, word: &str) -> Option<&str> {
-        let len = word.chars().count();
-        let max = if len >= 8 { 2 } else { 1 };
         let chars: Vec<char> = word.chars().collect();
-        self.words
-            .iter()
-            .filter(|(w, _)| w.chars().count().abs_diff(len) <= max)
-            .filter_map(|(w, n)| distance(&chars, w, max).map(|d| (d, std::cmp::Reverse(*n), w.as_str())))
+        let first = *chars.first()?;
+        let len = chars.len();
+        let max = if len >= 8 { 2 } else { 1 };
+        (len.saturating_sub(max)..=len + max)
+            .filter_map(|l| self.by_length.get(&(first, l)))
+            .flatten()
+            .filter_map(|(w, text, n)| distance(&chars, w, max).map(|d| (d, std::cmp::Reverse(*n), text.as_str())))
             .min()
             .map(|(_, _, w)| w)
     }
@@ -69,8 +85,7 @@ fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Levenshtein distance, or `None` once it must exceed `max`.
-fn distance(a: &[char], b: &str, max: usize) -> Option<usize> {
-    let b: Vec<char> = b.chars().collect();
+fn distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
@@ -94,10 +109,12 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_known_word() {
-        let mut v = Vocabulary::default();
-        for (w, n) in [("connection", 10), ("connected", 3), ("token", 5), ("expired", 4)] {
-            v.words.insert(w.to_owned(), n);
-        }
+        let v = Vocabulary::from_counts(
+            [("connection", 10), ("connected", 3), ("token", 5), ("expired", 4)]
+                .into_iter()
+                .map(|(w, n)| (w.to_owned(), n))
+                .collect(),
+        );
         assert_eq!(v.suggest("conection expird token").as_deref(), Some("connection expired token"));
         assert_eq!(v.suggest("token expired"), None, "nothing to correct");
         assert_eq!(v.suggest("404104 xyzzyplugh"), None, "codes and far words stay");
