@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use crate::kb::KnowledgeBase;
 
+/// A known word as characters, as text, and how often it occurs.
+type Entry = (Vec<char>, String, u32);
+
 /// Known words (lowercase, letters only, 4+ characters) with their counts.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -12,7 +15,7 @@ pub struct Vocabulary {
     /// The same words by (first letter, length in characters): a lookup scans
     /// only words that start alike (typos seldom hit the first letter) and
     /// whose length is within the allowed distance.
-    by_length: HashMap<(char, usize), Vec<(Vec<char>, String, u32)>>,
+    by_length: HashMap<(char, usize), Vec<Entry>>,
 }
 
 impl Vocabulary {
@@ -33,7 +36,7 @@ impl Vocabulary {
     }
 
     fn from_counts(words: HashMap<String, u32>) -> Vocabulary {
-        let mut by_length: HashMap<(char, usize), Vec<(Vec<char>, String, u32)>> = HashMap::new();
+        let mut by_length: HashMap<(char, usize), Vec<Entry>> = HashMap::new();
         for (w, n) in &words {
             let chars: Vec<char> = w.chars().collect();
             if let Some(&first) = chars.first() {
