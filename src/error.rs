@@ -13,12 +13,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("failed to read `{}`", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

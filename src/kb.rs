@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::content::diagnostics::{Diagnostic, Severity};
 use crate::content::load::{self, LoadOptions};
 use crate::error::Result;
-use crate::model::{Article, ArticleId, AuthoredTree, Locale, Record, RecordId, RecordKind};
+use crate::model::{Article, ArticleId, AuthoredTree, Locale, Record, RecordId};
 
 #[derive(Debug)]
 pub struct KnowledgeBase {
@@ -128,11 +128,4 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
-}
-
-impl RecordKind {
-    /// Whether a record of this kind belongs on a walk (not intro or next steps).
-    pub fn is_walkable(self) -> bool {
-        matches!(self, RecordKind::Symptom | RecordKind::Cause | RecordKind::Solution | RecordKind::Workaround)
-    }
 }

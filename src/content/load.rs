@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use super::codes::{self, TextKind};
-use super::diagnostics::{Diagnostic, LineIndex, Severity};
+use super::diagnostics::{Diagnostic, LineIndex};
 use super::freshness::{freshness, source_hash};
 use super::headings::kind_from_anchor;
 use super::parse::{self, Parsed, ParsedFile, ParsedRecord};
@@ -113,9 +113,9 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
         articles.push(build_article(&mut files, members, options, &mut diagnostics));
     }
     let built = started.elapsed();
-    assign_unique_ids(&files, &mut articles);
+    assign_unique_ids(&mut articles);
     resolve_references(&files, &mut articles, &mut diagnostics);
-    detect_reference_cycles(&files, &articles, &mut diagnostics);
+    detect_reference_cycles(&articles, &mut diagnostics);
     let articles: Vec<Article> = articles.into_iter().map(|a| a.article).collect();
     tracing::debug!(
         walk_ms = walked.as_millis() as u64,
@@ -905,7 +905,7 @@ fn front_matter_str(map: &serde_json::Map<String, serde_json::Value>, key: &str)
     }
 }
 
-fn assign_unique_ids(files: &[LoadedFile], built: &mut [Built]) {
+fn assign_unique_ids(built: &mut [Built]) {
     let mut count: HashMap<ArticleId, usize> = HashMap::new();
     for b in built.iter() {
         *count.entry(b.article.id.clone()).or_default() += 1;
@@ -923,7 +923,6 @@ fn assign_unique_ids(files: &[LoadedFile], built: &mut [Built]) {
             set_article_id(&mut b.article, id);
         }
     }
-    let _ = files;
     built.sort_by(|a, b| a.article.id.cmp(&b.article.id));
 }
 
@@ -1078,8 +1077,7 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
 
 /// Warns about loops of records that only point at each other ("see X", where
 /// X says "see this"): following them would never reach any text.
-fn detect_reference_cycles(files: &[LoadedFile], built: &[Built], diags: &mut Vec<Diagnostic>) {
-    let _ = files;
+fn detect_reference_cycles(built: &[Built], diags: &mut Vec<Diagnostic>) {
     let mut edges: HashMap<RecordId, Vec<RecordId>> = HashMap::new();
     let mut paths: HashMap<RecordId, (PathBuf, usize)> = HashMap::new();
     for b in built {
@@ -1167,9 +1165,4 @@ pub fn is_reference_only(text: &RecordText) -> bool {
     let plain = parse::plain_text(body);
     let links: usize = parse::extract_links(body).len();
     links <= 2 && plain.chars().count() <= 160
-}
-
-/// Severity counts, for summaries.
-pub fn count_severity(diags: &[Diagnostic], severity: Severity) -> usize {
-    diags.iter().filter(|d| d.severity == severity).count()
 }

@@ -185,7 +185,6 @@ struct Fields {
 
 /// An in-memory index of a knowledge base.
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     fields: Fields,
     /// Language keys of the articles' source locales (queried for fallback texts).
@@ -235,7 +234,6 @@ impl SearchIndex {
         writer.commit()?;
         let reader = index.reader()?;
         Ok(SearchIndex {
-            index,
             reader,
             fields,
             source_languages: source_languages(kb),
@@ -321,7 +319,6 @@ impl SearchIndex {
         let reader = index.reader()?;
         Ok((
             SearchIndex {
-                index,
                 reader,
                 fields,
                 source_languages: source_languages(kb),
@@ -490,7 +487,6 @@ impl SearchIndex {
             }
             hits.push(hit);
         }
-        let _ = &self.index;
         let suggestion = self.vocabulary.suggest(&request.text);
         Ok(Hits { total, hits, facets, suggestion })
     }

@@ -17,11 +17,12 @@ use crate::render::markdown_html;
 use crate::search::{SearchRequest, detect_locale};
 use crate::tree::{Entry, TreeError};
 
-fn locale_param(site: &Site, value: Option<&str>, fallback: impl FnOnce() -> Locale) -> Result<Locale, ApiError> {
+/// The `locale` parameter when given (it must be a tag), else `fallback`.
+fn locale_param(value: Option<&str>, fallback: impl FnOnce() -> Locale) -> Result<Locale, ApiError> {
     match value {
         Some(v) => Locale::parse(v)
             .ok_or_else(|| ApiError::new("invalid_locale", format!("`{v}` is not a locale tag (e.g. de-DE)"))),
-        None => Ok(fallback()).map(|l| if site.locales.is_empty() { site.default_locale.clone() } else { l }),
+        None => Ok(fallback()),
     }
 }
 
@@ -61,7 +62,7 @@ pub async fn search(
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::new("invalid_query", format!("`q` is longer than {MAX_QUERY_CHARS} characters")));
     }
-    let locale = locale_param(&site, p.locale.as_deref(), || detect_locale(&q, &site.default_locale))?;
+    let locale = locale_param(p.locale.as_deref(), || detect_locale(&q, &site.default_locale))?;
     let mut request = SearchRequest::new(q, locale);
     if let Some(k) = p.kind {
         request.kind = Some(k.parse::<RecordKind>().map_err(|e| ApiError::new("invalid_kind", e))?);
@@ -118,7 +119,7 @@ fn summary<'a>(site: &'a Site, a: &'a Article, locale: &Locale) -> ArticleSummar
 ))]
 pub async fn articles(State(state): State<AppState>, Query(p): Query<LocaleParam>) -> Result<Json<Value>, ApiError> {
     let site = state.site();
-    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let locale = locale_param(p.locale.as_deref(), || site.default_locale.clone())?;
     let list: Vec<ArticleSummary<'_>> = site.kb.articles.iter().map(|a| summary(&site, a, &locale)).collect();
     Ok(Json(json!({ "articles": list })))
 }
@@ -154,7 +155,7 @@ pub async fn article(
     Query(p): Query<LocaleParam>,
 ) -> Result<Json<Value>, ApiError> {
     let site = state.site();
-    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let locale = locale_param(p.locale.as_deref(), || site.default_locale.clone())?;
     let article =
         site.kb.article_by_str(&id).ok_or_else(|| ApiError::new("unknown_article", format!("no article `{id}`")))?;
     let variants: Vec<Value> = article
@@ -186,7 +187,7 @@ pub async fn record(
     Query(p): Query<LocaleParam>,
 ) -> Result<Json<Value>, ApiError> {
     let site = state.site();
-    let locale = locale_param(&site, p.locale.as_deref(), || site.default_locale.clone())?;
+    let locale = locale_param(p.locale.as_deref(), || site.default_locale.clone())?;
     let article = site
         .kb
         .article_by_str(&article_id)
@@ -238,7 +239,7 @@ pub async fn troubleshoot(
     })?;
     let site = state.site();
     let text_for_locale = body.query.clone().unwrap_or_default();
-    let locale = locale_param(&site, body.locale.as_deref(), || detect_locale(&text_for_locale, &site.default_locale))?;
+    let locale = locale_param(body.locale.as_deref(), || detect_locale(&text_for_locale, &site.default_locale))?;
     state.metrics.walks.fetch_add(1, Ordering::Relaxed);
     let engine = state.engine(&site);
     let node = if let Some(token) = body.state.as_deref().filter(|s| !s.is_empty()) {
@@ -324,7 +325,7 @@ pub async fn feedback(
 ) -> Result<Json<Value>, ApiError> {
     let Json(body) = body.map_err(|e| ApiError::new("invalid_body", e.body_text()))?;
     let site = state.site();
-    let locale = locale_param(&site, body.locale.as_deref(), || site.default_locale.clone())?;
+    let locale = locale_param(body.locale.as_deref(), || site.default_locale.clone())?;
     let known = crate::model::RecordId::parse(&body.record).is_some_and(|id| site.kb.record(&id).is_some());
     if !known {
         return Err(ApiError::new("unknown_record", format!("no record `{}`", body.record)));

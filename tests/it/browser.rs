@@ -12,7 +12,7 @@ use thirtyfour::prelude::*;
 use tshoot::i18n::Catalog;
 use tshoot::web::{AppState, Site};
 
-use crate::harness::{load, repo};
+use crate::harness::{load, repo, required};
 
 /// Kills chromedriver when the test ends, passing or not.
 struct Driver(Child);
@@ -25,18 +25,7 @@ impl Drop for Driver {
 }
 
 fn tool(name: &str) -> Option<PathBuf> {
-    let path = Path::new("/usr/bin").join(name);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{} is missing and CI is set: scripts/test installs Debian's chromium and chromium-driver",
-            path.display()
-        );
-    }
-    eprintln!("note: {} is missing; browser test skipped (scripts/test installs it)", path.display());
-    None
+    required(Path::new("/usr/bin").join(name), "scripts/test installs Debian's chromium and chromium-driver")
 }
 
 fn free_port() -> u16 {

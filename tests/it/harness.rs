@@ -10,15 +10,20 @@ use tshoot::model::{Article, Locale};
 /// `../shared/<rel>` beside the repository. Missing: a failure when `CI` is
 /// set, else `None` with a note (a developer without the corpus can still test).
 pub fn shared(rel: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel);
+    required(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel),
+        "corpus tests must not skip; put the shared folder beside the repository",
+    )
+}
+
+/// `path` when it exists. Missing: a failure when `CI` is set (`fix` says
+/// what provides it), else `None` with a note, so the test skips.
+pub fn required(path: PathBuf, fix: &str) -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
     if std::env::var_os("CI").is_some() {
-        panic!(
-            "{} is missing and CI is set: corpus tests must not skip; put the shared folder beside the repository",
-            path.display()
-        );
+        panic!("{} is missing and CI is set: {fix}", path.display());
     }
     eprintln!("note: {} is missing; test skipped (set CI=1 to make this fail)", path.display());
     None

@@ -94,6 +94,11 @@ fn snippets_highlight_and_escape() {
     request.limit = 5;
     let hits = index.search(&request).expect("search runs");
     assert!(hits.hits.iter().any(|h| h.snippet_html.contains("<b>")), "{:?}", hits.hits);
+    // Apart from the highlight marks, snippets are escaped text.
+    for h in &hits.hits {
+        let unmarked = h.snippet_html.replace("<b>", "").replace("</b>", "");
+        assert!(!unmarked.contains('<') && !unmarked.contains('>'), "{}", h.snippet_html);
+    }
     assert!(hits.facets.kind.values().sum::<usize>() == hits.total);
 }
 
