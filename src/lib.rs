@@ -1,11 +1,12 @@
 //! tshoot: a multilingual troubleshooting knowledge base.
 //!
 //! Layers, lowest first; each imports only layers listed before it:
-//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `feedback`, `i18n`, `search`, `tree`, `render`, `web`, `config`.
+//! `error`, `model`, `content` (pure `parse` beside I/O `load`), `kb`, `feed`, `feedback`, `i18n`, `search`, `tree`, `render`, `web`, `export`, `config`.
 
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod export;
 pub mod feed;
 pub mod feedback;
 pub mod i18n;

@@ -1,0 +1,1 @@
+//! The offline search index: per locale, sharded, loaded by `<script>` tags.

@@ -1,0 +1,1 @@
+//! The offline troubleshooter: walk descriptions per locale, loaded by `<script>` tags.
