@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod browser;
+mod chromium;
 mod cli;
 mod corpus;
 mod harness;
