@@ -35,3 +35,5 @@ portal-facet-service = Dienst
 portal-facet-code = Fehlercode
 portal-facet-locale = Sprache
 portal-did-you-mean = Meinten Sie:
+portal-needs-script = Suche und Problemlöser benötigen JavaScript, wenn diese Seiten vom Datenträger geöffnet werden. Jeder Artikel führt seine Symptome, Ursachen und Lösungen auf seiner eigenen Seite auf.
+portal-choose-language = Sprache wählen

@@ -36,3 +36,5 @@ portal-facet-service = Service
 portal-facet-code = Error code
 portal-facet-locale = Language
 portal-did-you-mean = Did you mean:
+portal-needs-script = Search and the troubleshooter need JavaScript when these pages are opened from disk. Every article lists its symptoms, causes and solutions on its own page.
+portal-choose-language = Choose your language

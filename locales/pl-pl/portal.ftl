@@ -36,3 +36,5 @@ portal-facet-service = Usługa
 portal-facet-code = Kod błędu
 portal-facet-locale = Język
 portal-did-you-mean = Czy chodziło Ci o:
+portal-needs-script = Wyszukiwanie i narzędzie do rozwiązywania problemów wymagają JavaScriptu, gdy te strony są otwierane z dysku. Każdy artykuł wymienia objawy, przyczyny i rozwiązania na swojej stronie.
+portal-choose-language = Wybierz język

@@ -35,3 +35,5 @@ portal-facet-service = Serviço
 portal-facet-code = Código de erro
 portal-facet-locale = Idioma
 portal-did-you-mean = Você quis dizer:
+portal-needs-script = A pesquisa e o assistente de solução de problemas precisam de JavaScript quando estas páginas são abertas do disco. Cada artigo lista seus sintomas, causas e soluções na própria página.
+portal-choose-language = Escolha seu idioma

@@ -35,3 +35,5 @@ portal-facet-service = Tjänst
 portal-facet-code = Felkod
 portal-facet-locale = Språk
 portal-did-you-mean = Menade du:
+portal-needs-script = Sökning och felsökningsguiden kräver JavaScript när sidorna öppnas från disk. Varje artikel listar sina symtom, orsaker och lösningar på sin egen sida.
+portal-choose-language = Välj språk

@@ -32,3 +32,5 @@ portal-facet-service = 服务
 portal-facet-code = 错误代码
 portal-facet-locale = 语言
 portal-did-you-mean = 你是不是要找：
+portal-needs-script = 从磁盘打开这些页面时，搜索和故障排除向导需要 JavaScript。每篇文章都在其页面上列出症状、原因和解决方案。
+portal-choose-language = 选择语言

@@ -2,6 +2,8 @@
 //! (web/) and the static export. pulldown-cmark renders, ammonia sanitizes:
 //! nothing from content can run script (`<script>`, `on*=`, `javascript:`).
 
+pub mod pages;
+
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -18,6 +20,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("troubleshoot.html", include_str!("theme/troubleshoot.html")),
     ("error.html", include_str!("theme/error.html")),
 ];
+
+pub use pages::{Links, Start, View, locale_name};
 
 /// The stylesheet of the default theme.
 pub const STYLE_CSS: &str = include_str!("theme/style.css");

@@ -342,7 +342,7 @@ pub async fn locales(State(state): State<AppState>) -> Json<Value> {
         .iter()
         .map(|l| {
             let articles = site.kb.articles.iter().filter(|a| a.variants.contains_key(l)).count();
-            json!({ "tag": l, "name": Site::locale_name(l), "articles": articles, "ui": site.catalog.locales().contains(&l) })
+            json!({ "tag": l, "name": crate::render::locale_name(l), "articles": articles, "ui": site.catalog.locales().contains(&l) })
         })
         .collect();
     Json(json!({ "default": site.default_locale, "locales": list }))

@@ -150,20 +150,9 @@ impl Site {
         Locale::parse(segment).filter(|l| self.locales.contains(l))
     }
 
-    pub fn locale_name(tag: &Locale) -> String {
-        let name = match tag.as_str() {
-            "en-us" => "English",
-            "de-de" => "Deutsch",
-            "zh-cn" => "中文（简体）",
-            "pl-pl" => "Polski",
-            "sv-se" => "Svenska",
-            "pt-br" => "Português (Brasil)",
-            "fr-fr" => "Français",
-            "es-es" => "Español",
-            "ja-jp" => "日本語",
-            other => other,
-        };
-        name.to_owned()
+    /// What pages render from.
+    pub fn view(&self) -> crate::render::View<'_> {
+        crate::render::View { kb: &self.kb, catalog: &self.catalog, templates: &self.templates, locales: &self.locales }
     }
 }
 

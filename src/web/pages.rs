@@ -11,78 +11,61 @@ use serde::Deserialize;
 
 use super::{AppState, MAX_QUERY_CHARS, Site};
 use crate::i18n::Arg;
-use crate::model::{ArticleId, Freshness, Locale, RecordKind, TranslationType};
-use crate::render::{STYLE_CSS, markdown_html, safe};
+use crate::model::{ArticleId, Locale, RecordKind};
+use crate::render::pages::{Context, ser};
+use crate::render::{Links, RenderError, STYLE_CSS, Start, markdown_html, safe};
 use crate::search::SearchRequest;
 use crate::tree::{Entry, Node};
-
-/// A serializable value for templates.
-fn ser<T: serde::Serialize>(value: T) -> Value {
-    Value::from(minijinja::value::Serde(value))
-}
-
-/// Message ids the templates use (`t["…"]`).
-const UI: &[&str] = &[
-    "portal-name",
-    "portal-skip",
-    "portal-search-label",
-    "portal-search-placeholder",
-    "portal-search-button",
-    "portal-language",
-    "portal-home-title",
-    "portal-home-intro",
-    "portal-troubleshoot",
-    "portal-guided",
-    "portal-services",
-    "portal-error-codes",
-    "portal-articles",
-    "portal-filters",
-    "portal-more",
-    "portal-machine-translation",
-    "portal-troubleshoot-this",
-    "portal-leads-to",
-    "portal-fixed-by",
-    "portal-steps",
-    "portal-describe",
-    "portal-home-link",
-    "tree-related",
-    "tree-back",
-];
 
 fn accept_language(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())
 }
 
-/// The context every page shares: strings, locale switcher, search box.
-fn base(
-    site: &Site,
-    locale: &Locale,
-    title: &str,
-    query: Option<&str>,
-    switch: &dyn Fn(&Locale) -> Option<String>,
-) -> BTreeMap<&'static str, Value> {
-    let t: BTreeMap<&str, String> = UI.iter().map(|id| (*id, site.catalog.message(locale, id, &[]))).collect();
-    let locales: Vec<Value> = site
-        .locales
-        .iter()
-        .filter_map(|l| {
-            switch(l).map(|url| {
-                ser(serde_json::json!({ "tag": l, "name": Site::locale_name(l), "url": url, "current": l == locale }))
-            })
-        })
-        .collect();
-    let mut ctx = BTreeMap::new();
-    ctx.insert("t", ser(&t));
-    ctx.insert("lang", Value::from(locale.as_str()));
-    ctx.insert("locale", Value::from(locale.as_str()));
-    ctx.insert("title", Value::from(title));
-    ctx.insert("query", Value::from(query.unwrap_or("")));
-    ctx.insert("locales", Value::from(locales));
-    ctx
+/// The server's URLs: absolute routes.
+pub struct ServerLinks<'a>(pub &'a Site);
+
+impl Links for ServerLinks<'_> {
+    fn asset(&self, name: &str) -> String {
+        format!("/assets/{name}")
+    }
+
+    fn home(&self, locale: &Locale) -> String {
+        format!("/{locale}/")
+    }
+
+    fn search(&self, locale: &Locale, query: Option<&str>) -> String {
+        match query {
+            Some(q) => format!("/{locale}/search?q={}", encode(q)),
+            None => format!("/{locale}/search"),
+        }
+    }
+
+    fn service(&self, locale: &Locale, service: &str) -> String {
+        format!("/{locale}/search?service={}", encode(service))
+    }
+
+    fn article(&self, reader: &Locale, id: &ArticleId, anchor: Option<&str>) -> String {
+        match anchor {
+            Some(a) => format!("/{reader}/a/{id}#{a}"),
+            None => format!("/{reader}/a/{id}"),
+        }
+    }
+
+    fn troubleshoot(&self, locale: &Locale, start: Option<Start<'_>>) -> String {
+        match start {
+            None => format!("/{locale}/troubleshoot"),
+            Some(Start::Article(id)) => format!("/{locale}/troubleshoot?article={id}"),
+            Some(Start::Tree(id)) => format!("/{locale}/troubleshoot?tree={}", encode(id)),
+        }
+    }
+
+    fn content(&self, reader: &Locale, dest: &str) -> Option<String> {
+        self.0.link(reader, dest)
+    }
 }
 
-fn page(site: &Site, name: &str, ctx: BTreeMap<&'static str, Value>, status: StatusCode) -> Response {
-    match site.templates.render(name, ser(&ctx)) {
+fn respond(result: Result<String, RenderError>, status: StatusCode) -> Response {
+    match result {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             let chain = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
@@ -95,11 +78,12 @@ fn page(site: &Site, name: &str, ctx: BTreeMap<&'static str, Value>, status: Sta
     }
 }
 
+fn page(site: &Site, name: &str, ctx: Context, status: StatusCode) -> Response {
+    respond(site.view().render(name, &ctx), status)
+}
+
 fn not_found_page(site: &Site, locale: &Locale) -> Response {
-    let title = site.catalog.message(locale, "portal-not-found-title", &[]);
-    let mut ctx = base(site, locale, &title, None, &|l| Some(format!("/{l}/")));
-    ctx.insert("message", Value::from(site.catalog.message(locale, "portal-not-found", &[])));
-    page(site, "error.html", ctx, StatusCode::NOT_FOUND)
+    respond(site.view().not_found(&ServerLinks(site), locale), StatusCode::NOT_FOUND)
 }
 
 pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Redirect {
@@ -124,39 +108,7 @@ pub async fn home(State(state): State<AppState>, Path(locale): Path<String>, hea
     let Some(locale) = site.url_locale(&locale) else {
         return not_found_page(&site, &site.negotiate(accept_language(&headers)));
     };
-    let title = site.catalog.message(&locale, "portal-home-title", &[]);
-    let mut ctx = base(&site, &locale, &title, None, &|l| Some(format!("/{l}/")));
-    let mut services: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut articles = Vec::new();
-    for a in &site.kb.articles {
-        if let Some(s) = &a.service {
-            *services.entry(s).or_default() += 1;
-        }
-        // Codes an article is about: those in its id (the title's code).
-        for c in &a.error_codes {
-            if a.id.as_str().contains(c.as_str()) {
-                *codes.entry(c).or_default() += 1;
-            }
-        }
-        let chain = site.kb.chain(a, &locale);
-        if let Some((l, v)) = chain.iter().find_map(|l| a.variants.get_key_value(l)) {
-            articles.push(serde_json::json!({ "id": a.id, "title": v.title, "locale": l, "fallback": l != &locale }));
-        }
-    }
-    let services: Vec<_> =
-        services.into_iter().map(|(name, count)| serde_json::json!({ "name": name, "count": count })).collect();
-    let trees: Vec<_> = site
-        .kb
-        .trees
-        .iter()
-        .map(|t| serde_json::json!({ "id": t.id, "title": site.catalog.message(&locale, &t.title, &[]) }))
-        .collect();
-    ctx.insert("services", ser(&services));
-    ctx.insert("codes", ser(codes.keys().take(40).collect::<Vec<_>>()));
-    ctx.insert("articles", ser(&articles));
-    ctx.insert("trees", ser(&trees));
-    page(&site, "home.html", ctx, StatusCode::OK)
+    respond(site.view().home(&ServerLinks(&site), &locale, Context::new()), StatusCode::OK)
 }
 
 #[derive(Deserialize, Default)]
@@ -207,7 +159,8 @@ pub async fn search(
         }
         url
     };
-    let mut ctx = base(&site, &locale, &title, Some(&q), &|l| Some(params_url(l, &[], 1)));
+    let links = ServerLinks(&site);
+    let mut ctx = site.view().base(&links, &locale, &title, Some(&q), &|l| Some(params_url(l, &[], 1)));
     let page_no = p.page.unwrap_or(1).clamp(1, 50);
     let mut request = SearchRequest::new(q.clone(), locale.clone());
     request.kind = p.kind.as_deref().and_then(|k| k.parse::<RecordKind>().ok());
@@ -314,68 +267,17 @@ pub async fn article(
     let Some(article) = site.kb.article_by_str(&id) else {
         return not_found_page(&site, &locale);
     };
-    match site.cached_page((locale.clone(), article.id.clone()), || render_article(&site, article, &locale)) {
+    let render = || match site.view().article(&ServerLinks(&site), article, &locale, Context::new())? {
+        Ok(html) => Some(html),
+        Err(e) => {
+            tracing::error!(error = %e, "article template failed");
+            None
+        }
+    };
+    match site.cached_page((locale.clone(), article.id.clone()), render) {
         Some(html) => (StatusCode::OK, Html(html.as_str().to_owned())).into_response(),
         None => not_found_page(&site, &locale),
     }
-}
-
-fn render_article(site: &Site, article: &crate::model::Article, locale: &Locale) -> Option<String> {
-    let locale = locale.clone();
-    let chain = site.kb.chain(article, &locale);
-    let (shown_locale, variant) = chain.iter().find_map(|l| article.variants.get_key_value(l))?;
-    // The switcher lists only the translations this article has.
-    let switch = |l: &Locale| article.variants.contains_key(l).then(|| format!("/{l}/a/{}", article.id));
-    let mut ctx = base(site, &locale, &variant.title, None, &switch);
-    let banner = match variant.freshness {
-        f if f.is_outdated() => Some(site.catalog.message(&locale, "portal-outdated", &[])),
-        Freshness::Newer => Some(site.catalog.message(&locale, "portal-newer", &[])),
-        _ => None,
-    };
-    let banner = banner.or_else(|| {
-        (shown_locale != &locale).then(|| {
-            site.catalog.message(&locale, "tree-not-translated", &[("language", Arg::Str(shown_locale.to_string()))])
-        })
-    });
-    let records: Vec<Value> = article
-        .records
-        .iter()
-        .filter_map(|r| {
-            let (l, text, fallback) = r.text_in(&chain)?;
-            let html = markdown_html(&text.markdown, &|d| site.link(&locale, d));
-            let fallback = (fallback && l != shown_locale).then(|| {
-                site.catalog.message(&locale, "tree-not-translated", &[("language", Arg::Str(l.to_string()))])
-            });
-            let mut v: BTreeMap<&str, Value> = BTreeMap::new();
-            v.insert("anchor", Value::from(r.id.anchor.as_str()));
-            v.insert("kind", Value::from(r.kind.as_str()));
-            v.insert("html", safe(html));
-            v.insert("fallback", ser(fallback));
-            v.insert(
-                "causes",
-                ser(r.causes.iter().filter(|c| c.article == article.id).map(|c| c.anchor.clone()).collect::<Vec<_>>()),
-            );
-            v.insert(
-                "solutions",
-                ser(r
-                    .solutions
-                    .iter()
-                    .filter(|c| c.article == article.id)
-                    .map(|c| c.anchor.clone())
-                    .collect::<Vec<_>>()),
-            );
-            Some(ser(v))
-        })
-        .collect();
-    ctx.insert("id", Value::from(article.id.as_str()));
-    ctx.insert("machine", Value::from(variant.translation == TranslationType::Machine));
-    ctx.insert("banner", ser(banner));
-    ctx.insert("codes", ser(&article.error_codes));
-    ctx.insert("records", Value::from(records));
-    site.templates
-        .render("article.html", ser(&ctx))
-        .map_err(|e| tracing::error!(error = %e, "article template failed"))
-        .ok()
 }
 
 #[derive(Deserialize, Default)]
@@ -430,7 +332,8 @@ pub async fn troubleshoot(
             _ => format!("/{l}/troubleshoot"),
         })
     };
-    let mut ctx = base(&site, &locale, &title, None, &here);
+    let links = ServerLinks(&site);
+    let mut ctx = site.view().base(&links, &locale, &title, None, &here);
     ctx.insert("error", ser(error));
     ctx.insert("query", Value::from(q.clone().unwrap_or_default()));
     let url = |token: &str| {
@@ -499,7 +402,15 @@ pub async fn troubleshoot(
                 })
                 .collect();
             ctx.insert("records", Value::from(records));
-            ctx.insert("related", ser(&node.related));
+            let related: Vec<_> = node
+                .related
+                .iter()
+                .map(|a| {
+                    let url = links.article(&locale, &ArticleId::sanitize(&a.id), None);
+                    serde_json::json!({ "title": a.title, "url": url })
+                })
+                .collect();
+            ctx.insert("related", ser(related));
         }
     }
     page(&site, "troubleshoot.html", ctx, StatusCode::OK)
