@@ -39,6 +39,12 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Html,
+    Jsonl,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the help portal and the REST API (default http://127.0.0.1:8080).
@@ -75,6 +81,31 @@ enum Command {
         /// Folder of Fluent UI strings to check trees against (default: the compiled-in `locales/`).
         #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
         locales: Option<PathBuf>,
+    },
+    /// Write the portal as static files that work from `file://` (offline search and
+    /// troubleshooter), or the record feed per locale with `--format jsonl`.
+    Export {
+        /// Content folders (default: content/).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        content: ContentArgs,
+        /// Output folder; replaced atomically when it holds an earlier export.
+        #[arg(long, value_name = "DIR", default_value = "site")]
+        out: PathBuf,
+        /// Locales to export (repeatable; default: every locale with UI strings or content).
+        #[arg(long = "locale", value_name = "LOCALE", value_delimiter = ',')]
+        locales_wanted: Vec<Locale>,
+        /// Absolute URL the site will be published at; writes sitemap.xml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Html)]
+        format: ExportFormat,
+        /// Folder of Fluent UI strings (default: the compiled-in `locales/`).
+        #[arg(long, value_name = "DIR", env = "TSHOOT_LOCALES")]
+        locales: Option<PathBuf>,
+        /// Folder of templates overriding the default theme.
+        #[arg(long, value_name = "DIR", env = "TSHOOT_THEME")]
+        theme: Option<PathBuf>,
     },
     /// Print every record as JSON Lines (the ingestion feed; schema in the README).
     Dump {
@@ -321,6 +352,46 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             kb.diagnostics.extend(catalog.diagnostics.iter().cloned());
             kb.diagnostics.extend(tshoot::tree::authored::validate(&kb, &catalog));
             check(&kb, format, color)
+        }
+        Command::Export { paths, content, out, locales_wanted, base_url, format, locales, theme } => {
+            let config = content.config(&paths);
+            let kb = load(&config)?;
+            let summary = kb.summary();
+            if summary.errors + summary.warnings > 0 {
+                eprintln!(
+                    "note: the content has {} error(s) and {} warning(s); files with errors are left out (see `tshoot check`)",
+                    summary.errors, summary.warnings
+                );
+            }
+            let catalog = catalog(locales.as_deref())?;
+            let templates = tshoot::render::Templates::new(theme.as_deref()).context("could not load the theme")?;
+            let options = tshoot::export::ExportOptions {
+                locales: locales_wanted,
+                base_url,
+                format: match format {
+                    ExportFormat::Html => tshoot::export::ExportFormat::Html,
+                    ExportFormat::Jsonl => tshoot::export::ExportFormat::Jsonl,
+                },
+            };
+            let started = std::time::Instant::now();
+            let bar = progress_bar("writing files");
+            let stats = tshoot::export::export(&kb, &catalog, &templates, &out, &options, &|d, t| tick(&bar, d, t))
+                .with_context(|| format!("could not export to `{}`", out.display()))?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let locales: Vec<&str> = stats.locales.iter().map(|l| l.as_str()).collect();
+            eprintln!(
+                "exported {} locale(s) ({}), {} article page(s): {} files, {:.1} MB in {:.2} s to {}",
+                locales.len(),
+                locales.join(", "),
+                stats.article_pages,
+                stats.files,
+                stats.bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Dump { paths, content, locale } => {
             let config = content.config(&paths);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use minijinja::Environment;
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// The default theme, compiled in; `--theme DIR` replaces any of these files.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("theme/article.html")),
     ("troubleshoot.html", include_str!("theme/troubleshoot.html")),
     ("error.html", include_str!("theme/error.html")),
+    ("choose.html", include_str!("theme/choose.html")),
 ];
 
 pub use pages::{Links, Start, View, locale_name};
@@ -26,20 +27,43 @@ pub use pages::{Links, Start, View, locale_name};
 /// The stylesheet of the default theme.
 pub const STYLE_CSS: &str = include_str!("theme/style.css");
 
-/// Renders Markdown to sanitized HTML. `link` may rewrite link destinations
-/// (`other.md#cause-1` to a portal URL); `None` keeps a destination as written.
+/// Renders Markdown to sanitized HTML. `link` rewrites a link or image
+/// destination that is neither a URL with a scheme nor a `#fragment`
+/// (`other.md#cause-1` to a page URL); when it returns `None` the link is
+/// dropped and its text kept (an image shows its alt text): a link to a page
+/// or file the portal does not have would lead nowhere.
 pub fn markdown_html(markdown: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_GFM | Options::ENABLE_STRIKETHROUGH;
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    // One entry per open link or image: whether it was dropped.
+    let mut open: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            let dest_url = link(&dest_url).map(CowStr::from).unwrap_or(dest_url);
-            Event::Start(Tag::Link { link_type, dest_url, title, id })
+            let dest_url = match kept_as_written(&dest_url) {
+                true => Some(dest_url),
+                false => link(&dest_url).map(CowStr::from),
+            };
+            open.push(dest_url.is_none());
+            dest_url.map(|dest_url| Event::Start(Tag::Link { link_type, dest_url, title, id }))
         }
-        other => other,
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            let dest_url = match kept_as_written(&dest_url) {
+                true => Some(dest_url),
+                false => link(&dest_url).map(CowStr::from),
+            };
+            open.push(dest_url.is_none());
+            dest_url.map(|dest_url| Event::Start(Tag::Image { link_type, dest_url, title, id }))
+        }
+        Event::End(end @ (TagEnd::Link | TagEnd::Image)) => (!open.pop().unwrap_or(false)).then_some(Event::End(end)),
+        other => Some(other),
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     sanitize(&html)
+}
+
+/// URLs with a scheme (`https:`, `mailto:`) and fragments of the same page.
+fn kept_as_written(dest: &str) -> bool {
+    dest.starts_with('#') || dest.split_once(':').is_some_and(|(scheme, _)| !scheme.contains('/'))
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -90,6 +114,13 @@ pub enum RenderError {
 impl Templates {
     pub fn new(theme: Option<&Path>) -> Result<Templates, RenderError> {
         let mut env = Environment::new();
+        // Escape what HTML needs, not `/`: URLs stay readable (and short) in pages.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text) if !value.is_safe() && *state.auto_escape() == minijinja::AutoEscape::Html => out
+                .write_str(&escape_html(text))
+                .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())),
+            _ => minijinja::escape_formatter(out, state, value),
+        });
         let mut overridden = HashSet::new();
         if let Some(dir) = theme {
             for (name, _) in TEMPLATES {
@@ -119,6 +150,38 @@ impl Templates {
     }
 }
 
+/// Escapes text for HTML content and quoted attribute values.
+pub fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Percent-encodes a query-string value (everything but unreserved characters).
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Marks HTML that is already safe (sanitized) for templates.
 pub fn safe(html: String) -> minijinja::Value {
     minijinja::Value::from_safe_string(html)
@@ -145,6 +208,17 @@ mod tests {
         assert!(html.contains("class=\"markdown-alert-note\""), "{html}");
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("href=\"/en-us/a/x#cause-1\""), "{html}");
+    }
+
+    #[test]
+    fn links_to_missing_pages_keep_their_text_only() {
+        let md = "See [the guide](missing.md#cause-1), [docs](/azure/x), [web](https://example.com), [here](#top) and ![a diagram](media/d.png).";
+        let html = markdown_html(md, &|_| None);
+        assert!(html.contains("See the guide, docs,"), "{html}");
+        assert!(html.contains("href=\"https://example.com\""), "{html}");
+        assert!(html.contains("href=\"#top\""), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("a diagram"), "{html}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{AppState, MAX_QUERY_CHARS, Site};
 use crate::i18n::Arg;
 use crate::model::{ArticleId, Locale, RecordKind};
 use crate::render::pages::{Context, ser};
-use crate::render::{Links, RenderError, STYLE_CSS, Start, markdown_html, safe};
+use crate::render::{Links, RenderError, STYLE_CSS, Start, markdown_html, safe, url_encode as encode};
 use crate::search::SearchRequest;
 use crate::tree::{Entry, Node};
 
@@ -118,18 +118,6 @@ pub struct SearchParams {
     service: Option<String>,
     code: Option<String>,
     page: Option<usize>,
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 pub async fn search(
