@@ -357,10 +357,10 @@ fn run(command: Command, color: bool) -> anyhow::Result<ExitCode> {
             let config = content.config(&paths);
             let kb = load(&config)?;
             let summary = kb.summary();
-            if summary.errors + summary.warnings > 0 {
+            if summary.errors > 0 {
                 eprintln!(
-                    "note: the content has {} error(s) and {} warning(s); files with errors are left out (see `tshoot check`)",
-                    summary.errors, summary.warnings
+                    "note: {} error(s) in the content: the files concerned are left out (details: `tshoot check`)",
+                    summary.errors
                 );
             }
             let catalog = catalog(locales.as_deref())?;

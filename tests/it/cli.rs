@@ -126,3 +126,27 @@ fn a_config_file_supplies_settings_and_typos_are_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field `contnet`"));
 }
+
+#[test]
+fn export_writes_a_site_and_reports_what_it_wrote() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let run = tshoot()
+        .args(["export", "--locale", "de-de", "--locale", "en-us", "--out"])
+        .arg(&site)
+        .arg(repo("content"))
+        .output()
+        .expect("run tshoot");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("exported 2 locale(s) (en-us, de-de)"), "{stderr}");
+    assert!(site.join("index.html").is_file() && site.join("de-de/search.html").is_file());
+    assert!(!site.join("zh-cn").exists(), "only the locales asked for");
+
+    let run = tshoot().args(["export", "--locale", "xx-yy", "--out"]).arg(&site).arg(repo("content")).output();
+    let run = run.expect("run tshoot");
+    assert_eq!(run.status.code(), Some(2), "an unknown locale is a usage error");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("xx-yy"), "{stderr}");
+    assert!(site.join("de-de/index.html").is_file(), "a failed export leaves the earlier site alone");
+}
