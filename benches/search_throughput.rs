@@ -86,6 +86,29 @@ fn main() {
         pct(0.5).as_secs_f64() * 1000.0,
         pct(0.99).as_secs_f64() * 1000.0
     );
+
+    // The slowest queries, each the best of three runs: what the p99 is made of.
+    let mut each: Vec<(Duration, &str, &str)> = queries
+        .iter()
+        .map(|(locale, q)| {
+            let mut request = SearchRequest::new(q.clone(), Locale::parse(locale).expect("locale"));
+            request.limit = 10;
+            let best = (0..3)
+                .map(|_| {
+                    let start = Instant::now();
+                    std::hint::black_box(index.search(&request).expect("search"));
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default();
+            (best, locale.as_str(), q.as_str())
+        })
+        .collect();
+    each.sort_by(|a, b| b.0.cmp(&a.0));
+    println!("slowest queries (best of 3, one thread):");
+    for (time, locale, q) in each.iter().take(12) {
+        println!("  {:6.2} ms  {locale}  {q}", time.as_secs_f64() * 1000.0);
+    }
 }
 
 fn urlencode(text: &str) -> String {
