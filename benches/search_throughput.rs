@@ -104,7 +104,7 @@ fn main() {
             (best, locale.as_str(), q.as_str())
         })
         .collect();
-    each.sort_by(|a, b| b.0.cmp(&a.0));
+    each.sort_by_key(|e| std::cmp::Reverse(e.0));
     println!("slowest queries (best of 3, one thread):");
     for (time, locale, q) in each.iter().take(12) {
         println!("  {:6.2} ms  {locale}  {q}", time.as_secs_f64() * 1000.0);
