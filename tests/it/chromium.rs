@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{repo, required};
+// Shared with benches/export.rs through `#[path]`: imports only `paths`.
+use crate::paths::{repo, required};
 
 /// Kills chromedriver when the test ends, passing or not.
 struct Driver(Child);

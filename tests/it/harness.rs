@@ -7,6 +7,8 @@ use tshoot::KnowledgeBase;
 use tshoot::content::load::LoadOptions;
 use tshoot::model::{Article, Locale};
 
+pub use crate::paths::{repo, required};
+
 /// `../shared/<rel>` beside the repository. Missing: a failure when `CI` is
 /// set, else `None` with a note (a developer without the corpus can still test).
 pub fn shared(rel: &str) -> Option<PathBuf> {
@@ -16,29 +18,12 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     )
 }
 
-/// `path` when it exists. Missing: a failure when `CI` is set (`fix` says
-/// what provides it), else `None` with a note, so the test skips.
-pub fn required(path: PathBuf, fix: &str) -> Option<PathBuf> {
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{} is missing and CI is set: {fix}", path.display());
-    }
-    eprintln!("note: {} is missing; test skipped (set CI=1 to make this fail)", path.display());
-    None
-}
-
 /// Runs the test body only when every shared path exists.
 #[macro_export]
 macro_rules! require_shared {
     ($($rel:expr),+) => {
         ($(match $crate::harness::shared($rel) { Some(p) => p, None => return }),+)
     };
-}
-
-pub fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
 pub fn load(roots: &[PathBuf]) -> KnowledgeBase {

@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod export;
 mod harness;
+mod paths;
 mod search;
 mod seeds;
 mod tree;
