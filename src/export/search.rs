@@ -4,11 +4,13 @@
 //! global `tshootSearchData(locale, name, data)` (no `fetch`, no modules: they
 //! must load from `file://`):
 //!
-//! * `meta.js` (`name` = `"meta"`): `{v, locale, docs, docShard, shards, kinds, t}`.
+//! * `meta.js` (`name` = `"meta"`): `{v, locale, docs, docShard, shards, common, kinds, t}`.
 //!   `shards[i]` is the smallest key of term shard `t<i>.js` (the first is
 //!   `""`): a word lives in the last shard whose key is `<=` the word
 //!   (UTF-16 order, JavaScript's `<`). `kinds` is `[[kind, first doc, label]…]`:
 //!   documents are numbered by kind, then by article, so a kind is a range.
+//!   `common` lists the surface forms with long postings (over 3 KB): a query
+//!   that has other words skips them.
 //!   `t` holds the UI strings: `results` (`[[n, "… {count} …"]…]` for
 //!   representative numbers; pick the one whose `Intl.PluralRules` category
 //!   matches), `noResults` (`{query}`), `didYouMean`, `fallback` (`{language}`).
@@ -58,6 +60,9 @@ pub struct IndexStats {
 
 /// A term shard is cut after this many bytes.
 const TERM_SHARD_BYTES: usize = 12 * 1024;
+/// Words whose postings are longer than this are common: a query skips them
+/// when it has rarer words (they would load much and rank little).
+const COMMON_BYTES: usize = 3 * 1024;
 /// Documents per doc shard.
 const DOC_SHARD_DOCS: usize = 16;
 /// Excerpt length in characters (cut at a space).
@@ -373,10 +378,18 @@ pub fn write_index(
     let mut keys: Vec<&str> = dictionary.keys().chain(postings.keys()).map(String::as_str).collect();
     keys.sort_unstable_by(|a, b| js_cmp(a, b));
     keys.dedup();
+    let encoded: HashMap<&str, String> = postings.par_iter().map(|(k, p)| (k.as_str(), encode_postings(p))).collect();
+    // Surface forms whose postings are long: skipped in queries that have rarer words.
+    let mut common: Vec<&str> = dictionary
+        .iter()
+        .filter(|(_, stems)| stems.iter().any(|s| encoded.get(s.as_str()).is_some_and(|p| p.len() > COMMON_BYTES)))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    common.sort_unstable_by(|a, b| js_cmp(a, b));
     let entries: Vec<(&str, String)> = keys
         .par_iter()
         .map(|key| {
-            let own = postings.get(*key).map(|p| encode_postings(p)).unwrap_or_default();
+            let own = encoded.get(*key).cloned().unwrap_or_default();
             let value = match dictionary.get(*key) {
                 Some(set) if !(set.len() == 1 && set.contains(*key)) => {
                     let mut value = String::new();
@@ -402,8 +415,17 @@ pub fn write_index(
     while start < entries.len() {
         let mut end = start;
         let mut size = 0;
-        while end < entries.len() && (size < TERM_SHARD_BYTES || entries[end].0.contains(' ')) {
-            size += entries[end].0.len() + entries[end].1.len() + 6;
+        while end < entries.len() {
+            let (key, value) = &entries[end];
+            let entry = key.len() + value.len() + 6;
+            // Cut when full, or before an entry that would overfill (long postings get a shard of their own).
+            if end > start
+                && !key.contains(' ')
+                && (size >= TERM_SHARD_BYTES || size + entry > TERM_SHARD_BYTES * 5 / 4)
+            {
+                break;
+            }
+            size += entry;
             end += 1;
         }
         let key = if start == 0 {
@@ -488,6 +510,7 @@ pub fn write_index(
         "docs": stats.docs,
         "docShard": DOC_SHARD_DOCS,
         "shards": shard_keys,
+        "common": common,
         "kinds": kinds.iter().map(|(k, n, l)| json!([k, n, l])).collect::<Vec<_>>(),
         "t": strings,
     });

@@ -138,10 +138,12 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
     let Some(browser) = Chromium::start().await else { return Ok(()) };
     let driver = &browser.driver;
     let kb = load(&[repo("content")]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_site(&kb, dir.path());
+    // Kept in target/test-artifacts/export-search/ to open by hand.
+    let dir = artifacts().join("export-search");
+    let _ = std::fs::remove_dir_all(&dir);
+    write_site(&kb, &dir);
     let url = |tag: &str, q: &str| {
-        let mut u = url_of(&dir.path().join(tag).join("search.html"));
+        let mut u = url_of(&dir.join(tag).join("search.html"));
         if !q.is_empty() {
             u.push_str("?q=");
             u.push_str(&encode(q));
@@ -158,11 +160,73 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
             assert_eq!(js_tokens[i], json!(tokens(text)), "token parity for {:?}", &text[..text.len().min(80)]);
         }
 
-        // German: a word form the expected records only hold in another form.
-        driver.goto(url("de-de", "Verbindungen")).await?;
+        // German: word forms the expected article only holds in another form
+        // (content/de-de: "abgemeldete" only in 430021, "abgemeldet" only in 0x8007016a).
+        driver.goto(url("de-de", "")).await?;
+        for (q, only_by_stem) in
+            [("abgemeldet", "430021-synctokenexpired"), ("abgemeldete", "0x8007016a-cloudfileprovidernotrunning")]
+        {
+            let hits = query(driver, q).await;
+            assert!(hits.iter().any(|h| h["article"] == only_by_stem), "{q}: {hits:#?}");
+        }
+        // Typos: a transposition in a long German word, one letter missing in English.
+        for (tag, q, expected) in
+            [("de-de", "Clouddateianbeiter", "clouddateianbieter"), ("en-us", "conection", "connection")]
+        {
+            driver.goto(url(tag, q)).await?;
+            wait_for_text(driver, "#results p.suggestion a", expected).await?;
+        }
+        // Chinese bigrams, Polish words, a multi-word code.
+        for (tag, q, expected) in [
+            ("zh-cn", "云文件提供程序", "0x8007016a-cloudfileprovidernotrunning"),
+            ("pl-pl", "plików w chmurze", "0x8007016a-cloudfileprovidernotrunning"),
+            ("en-us", "HTTP 503", "503001-serviceunavailable"),
+        ] {
+            driver.goto(url(tag, "")).await?;
+            let hits = query(driver, q).await;
+            assert_eq!(first_article(&hits), expected, "{tag} {q}: {hits:#?}");
+        }
+
+        // The page: ?q= fills the input and renders the server's markup, matches in <b>.
+        driver.goto(url("de-de", "0x8007016A Platzhalter")).await?;
         wait_for_text(driver, "#results p[role=status]", "Ergebnis").await?;
-        let hits = query(driver, "Verbindungen").await;
-        eprintln!("de Verbindungen: {hits:#?}");
+        assert_eq!(driver.find(By::Id("q")).await?.value().await?.as_deref(), Some("0x8007016A Platzhalter"));
+        let first = driver.find(By::Css("#results ol.results > li > h2 > a")).await?;
+        assert!(
+            first.attr("href").await?.is_some_and(|h| h.starts_with("a/0x8007016a-cloudfileprovidernotrunning.html#"))
+        );
+        driver.find(By::Css("#results ol.results > li > p.meta > span.kind")).await?;
+        let mut bold = Vec::new();
+        for b in driver.find_all(By::Css("#results ol.results > li > p.snippet > b")).await? {
+            bold.push(b.text().await?.to_lowercase());
+        }
+        assert!(bold.iter().any(|b| b == "platzhalter"), "{bold:?}");
+
+        // A record with no German text: found through its English text, marked.
+        driver.goto(url("de-de", "401017")).await?;
+        wait_for_text(
+            driver,
+            "#results ol.results li p.meta span.badge",
+            "Nicht in Ihre Sprache übersetzt; angezeigt auf en-us",
+        )
+        .await?;
+
+        // Kind filter and at most two hits per article.
+        let hits =
+            js(driver, "return tshootSearch.query('Agent Harbor Sync', {kind: 'symptom', limit: 20});", vec![]).await;
+        let hits = hits.as_array().cloned().unwrap_or_default();
+        assert!(!hits.is_empty() && hits.iter().all(|h| h["kind"] == "symptom"), "{hits:#?}");
+        let hits = query(driver, "Harbor Sync Agent").await;
+        for h in &hits {
+            assert!(hits.iter().filter(|o| o["article"] == h["article"]).count() <= 2, "{hits:#?}");
+        }
+
+        // Polish plural forms, and no markup from the query.
+        driver.goto(url("pl-pl", "<marquee>zzqxv</marquee>")).await?;
+        wait_for_text(driver, "#results p[role=status]", "Brak wyników dla „<marquee>zzqxv</marquee>”").await?;
+        assert!(driver.find_all(By::Css("#results marquee")).await?.is_empty());
+        let counts = js(driver, "return Promise.all([1, 2, 5, 22].map(n => tshootSearch.countText(n)));", vec![]).await;
+        assert_eq!(counts, json!(["1 wynik", "2 wyniki", "5 wyników", "22 wyniki"]));
 
         // An error code from content/ ranks its article first, in every locale.
         for tag in LOCALES {

@@ -299,10 +299,16 @@
       all.forEach(function (w) {
         if (words.indexOf(w) < 0) words.push(w);
       });
+      // Common words (long postings) count only when the query has nothing rarer.
+      var common = new Set(m.common || []);
+      var rare = words.filter(function (w) {
+        return !common.has(w);
+      });
+      if (rare.length) words = rare;
       // Multi-word error codes (`http 500 19`) sit in the shard of their first word.
       var grams = [];
       for (var i = 0; i + 1 < all.length; i++) {
-        if (hasCjk(all[i]) || hasCjk(all[i + 1])) continue;
+        if (hasCjk(all[i]) || hasCjk(all[i + 1]) || (rare.length && common.has(all[i]))) continue;
         grams.push(all[i] + " " + all[i + 1]);
         if (i + 2 < all.length && !hasCjk(all[i + 2])) grams.push(all[i] + " " + all[i + 1] + " " + all[i + 2]);
       }
@@ -392,8 +398,8 @@
             return low in corrected ? corrected[low] : run;
           })
         : null;
-      return pick(m, candidates, limit).then(function (hits) {
-        return { hits: hits, total: candidates.length, suggestion: suggestion, words: words, stems: stems };
+      return pick(m, candidates, limit).then(function (picked) {
+        return { hits: picked.hits, total: picked.total, suggestion: suggestion, words: words, stems: stems };
       });
     });
   }
@@ -403,8 +409,12 @@
     var hits = [];
     var perArticle = {};
     var next = 0;
+    var skipped = 0;
     var round = function () {
-      if (hits.length >= limit || next >= candidates.length) return Promise.resolve(hits);
+      if (hits.length >= limit || next >= candidates.length) {
+        // Exact once every candidate was seen; else candidates less those skipped so far.
+        return Promise.resolve({ hits: hits, total: candidates.length - skipped });
+      }
       var batch = candidates.slice(next, next + Math.max(limit - hits.length, 4));
       next += batch.length;
       return Promise.all(
@@ -415,7 +425,10 @@
         for (var i = 0; i < batch.length && hits.length < limit; i++) {
           var hit = hitOf(m, batch[i][0], shards[i]);
           var seen = perArticle[hit.article] || 0;
-          if (seen >= PER_ARTICLE) continue;
+          if (seen >= PER_ARTICLE) {
+            skipped++;
+            continue;
+          }
           perArticle[hit.article] = seen + 1;
           hit.score = batch[i][1];
           hits.push(hit);
@@ -594,6 +607,12 @@
     search: search,
     show: show,
     tokens: tokens,
+    /* The localized result count ("5 wyników"). */
+    countText: function (n) {
+      return meta().then(function (m) {
+        return countText(m, n);
+      });
+    },
     /* Overrides what the page says: {index: "search/", locale: "de-de"}. */
     configure: function (c) {
       config = { base: c.index.charAt(c.index.length - 1) === "/" ? c.index : c.index + "/", locale: c.locale };
