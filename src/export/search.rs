@@ -26,9 +26,10 @@
 //!   follows), one per document: `(doc - previous doc) * 16 + weight`, weight
 //!   1–15 (title ×3 over body, term frequency, kind, fallback ×0.8, error codes
 //!   +8, codes the article is about +11).
-//! * `d<i>.js`: documents `i*docShard …`: `{a: [[article id, href, article
-//!   title]…], d: [[article index in a, anchor, title, excerpt, fallback
-//!   locale?]…]}`; `href` is relative to the locale folder, append `#anchor`.
+//! * `d<i>.js`: documents `i*docShard …`: `{a: [[article id, article title,
+//!   href?]…], d: [[article index in a, anchor, title, excerpt, fallback
+//!   locale?]…]}`; `href` is relative to the locale folder (`a/<id>.html`
+//!   when left out), append `#anchor`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
@@ -58,15 +59,15 @@ pub struct IndexStats {
     pub bytes: u64,
 }
 
-/// A term shard is cut after this many bytes.
-const TERM_SHARD_BYTES: usize = 12 * 1024;
+/// A term shard is cut after this many bytes (a first search loads one per word).
+const TERM_SHARD_BYTES: usize = 8 * 1024;
 /// Words whose postings are longer than this are common: a query skips them
 /// when it has rarer words (they would load much and rank little).
 const COMMON_BYTES: usize = 3 * 1024;
 /// Documents per doc shard.
-const DOC_SHARD_DOCS: usize = 16;
+const DOC_SHARD_DOCS: usize = 8;
 /// Excerpt length in characters (cut at a space).
-const EXCERPT_CHARS: usize = 200;
+const EXCERPT_CHARS: usize = 160;
 /// Representative numbers for the plural forms of `portal-results`.
 const PLURAL_SAMPLES: [u32; 10] = [0, 1, 2, 3, 5, 11, 21, 22, 100, 101];
 
@@ -474,7 +475,11 @@ pub fn write_index(
                 let href = pages.article_href(locale, &a.id, None).unwrap_or_default();
                 let chain = kb.chain(a, locale);
                 let title = chain.iter().find_map(|l| a.variants.get(l)).map_or("", |v| v.title.as_str());
-                json!([a.id.as_str(), href, title])
+                if href == format!("a/{}.html", a.id) {
+                    json!([a.id.as_str(), title])
+                } else {
+                    json!([a.id.as_str(), title, href])
+                }
             })
             .collect();
         write(&format!("d{i}"), script(locale, &format!("d{i}"), &json!({ "a": articles, "d": docs })))?;

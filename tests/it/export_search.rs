@@ -296,3 +296,59 @@ fn corpus_index_size_for_en_us() {
     assert_eq!(stats.term_shards + stats.doc_shards + 1, files.len());
     assert_eq!(stats.bytes, files.iter().map(|f| size(f)).sum::<u64>());
 }
+
+/// What a first search loads on the whole corpus (en-us), in Chromium:
+/// search.js plus the index files it inserted (printed; run with `--nocapture`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_searches_on_the_corpus_load_little() -> WebDriverResult<()> {
+    let Some(root) = shared("corpus") else { return Ok(()) };
+    let Some(browser) = Chromium::start().await else { return Ok(()) };
+    let driver = &browser.driver;
+    let kb = load(&[root]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let en = locale("en-us");
+    let pages = PageMap::new(&kb, std::slice::from_ref(&en));
+    let search = dir.path().join("en-us/search");
+    write_index(&kb, &Catalog::embedded(), &pages, &en, &search).expect("index");
+    std::fs::create_dir_all(dir.path().join("assets")).expect("assets dir");
+    std::fs::write(dir.path().join("assets/search.js"), SEARCH_JS).expect("search.js");
+    std::fs::write(dir.path().join("en-us/search.html"), page("en-us")).expect("page");
+    let queries = [
+        "device disconnects from IoT hub",
+        "0x80070005",
+        "Outlook crashes when opening attachments",
+        "the printer is offline",
+        "DeviceNotFound",
+        "windows update error 0x80070643",
+        "cannot conect to vpn",
+    ];
+    let result: WebDriverResult<()> = async {
+        for q in queries {
+            let started = Instant::now();
+            driver.goto(format!("{}?q={}", url_of(&dir.path().join("en-us/search.html")), encode(q))).await?;
+            wait_for_text(driver, "#results p[role=status]", "").await?;
+            let elapsed = started.elapsed();
+            let loaded = js(driver, "return tshootSearch.loaded();", vec![]).await;
+            let files: Vec<&str> = loaded.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let bytes: u64 = files.iter().map(|f| std::fs::metadata(search.join(f)).map_or(0, |m| m.len())).sum();
+            let hits = driver.find_all(By::Css("#results ol.results > li")).await?.len();
+            let first = match driver.find(By::Css("#results ol.results > li > h2 > a")).await {
+                Ok(a) => a.attr("href").await?.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            eprintln!(
+                "{q:?}: {hits} hits in {elapsed:.0?}, {} files, {bytes} index bytes + {} search.js = {} bytes; first {first}",
+                files.len(),
+                SEARCH_JS.len(),
+                bytes + SEARCH_JS.len() as u64
+            );
+        }
+        Ok(())
+    }
+    .await;
+    let errors = browser.console_errors().await;
+    browser.quit().await;
+    result?;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    Ok(())
+}
