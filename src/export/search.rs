@@ -5,12 +5,13 @@
 //! must load from `file://`):
 //!
 //! * `meta.js` (`name` = `"meta"`): `{v, locale, docs, docShard, shards, common, kinds, t}`.
-//!   `shards[i]` is the smallest key of term shard `t<i>.js` (the first is
-//!   `""`): a word lives in the last shard whose key is `<=` the word
-//!   (UTF-16 order, JavaScript's `<`). `kinds` is `[[kind, first doc, label]…]`:
+//!   `shards` is the smallest key of each term shard `t<i>.js`, joined by
+//!   spaces (the first is `""`): a word lives in the last shard whose key is
+//!   `<=` the word (UTF-16 order, JavaScript's `<`). `kinds` is `[[kind, first doc, label]…]`:
 //!   documents are numbered by kind, then by article, so a kind is a range.
-//!   `common` lists the surface forms with long postings (over 3 KB): a query
-//!   that has other words skips them.
+//!   `common` lists the stems with long postings (over 3 KB), joined by
+//!   spaces: a query that has rarer words skips the words that only stand
+//!   for common stems.
 //!   `t` holds the UI strings: `results` (`[[n, "… {count} …"]…]` for
 //!   representative numbers; pick the one whose `Intl.PluralRules` category
 //!   matches), `noResults` (`{query}`), `didYouMean`, `fallback` (`{language}`).
@@ -380,12 +381,9 @@ pub fn write_index(
     keys.sort_unstable_by(|a, b| js_cmp(a, b));
     keys.dedup();
     let encoded: HashMap<&str, String> = postings.par_iter().map(|(k, p)| (k.as_str(), encode_postings(p))).collect();
-    // Surface forms whose postings are long: skipped in queries that have rarer words.
-    let mut common: Vec<&str> = dictionary
-        .iter()
-        .filter(|(_, stems)| stems.iter().any(|s| encoded.get(s.as_str()).is_some_and(|p| p.len() > COMMON_BYTES)))
-        .map(|(k, _)| k.as_str())
-        .collect();
+    // Stems with long postings: skipped in queries that have rarer words.
+    let mut common: Vec<&str> =
+        encoded.iter().filter(|(k, p)| p.len() > COMMON_BYTES && !k.contains(' ')).map(|(k, _)| *k).collect();
     common.sort_unstable_by(|a, b| js_cmp(a, b));
     let entries: Vec<(&str, String)> = keys
         .par_iter()
@@ -514,8 +512,8 @@ pub fn write_index(
         "locale": locale.as_str(),
         "docs": stats.docs,
         "docShard": DOC_SHARD_DOCS,
-        "shards": shard_keys,
-        "common": common,
+        "shards": shard_keys.join(" "),
+        "common": common.join(" "),
         "kinds": kinds.iter().map(|(k, n, l)| json!([k, n, l])).collect::<Vec<_>>(),
         "t": strings,
     });

@@ -114,7 +114,13 @@
   }
 
   function meta() {
-    return load("meta");
+    return load("meta").then(function (m) {
+      if (typeof m.shards === "string") {
+        m.shards = m.shards.split(" ");
+        m.common = new Set(m.common ? m.common.split(" ") : []);
+      }
+      return m;
+    });
   }
 
   /* Term shard i as {keys: [...], map: Map}. */
@@ -299,8 +305,8 @@
       all.forEach(function (w) {
         if (words.indexOf(w) < 0) words.push(w);
       });
-      // Common words (long postings) count only when the query has nothing rarer.
-      var common = new Set(m.common || []);
+      // Common words (long postings) count only when the query has something rarer.
+      var common = m.common;
       var rare = words.filter(function (w) {
         return !common.has(w);
       });
@@ -319,6 +325,20 @@
           return resolve(m, w, i === words.length - 1);
         })
       ).then(function (resolved) {
+        // Words that only stand for common stems (`accessed` → `access`) too.
+        var isCommon = resolved.map(function (r) {
+          return r.stems.length > 0 && r.stems.every(function (s) {
+            return common.has(s);
+          });
+        });
+        if (isCommon.some(function (c, i) { return !c && resolved[i].stems.length; }) && isCommon.some(Boolean)) {
+          words = words.filter(function (w, i) {
+            return !isCommon[i];
+          });
+          resolved = resolved.filter(function (r, i) {
+            return !isCommon[i];
+          });
+        }
         return Promise.all(
           grams.map(function (g) {
             return shard(shardOf(m, g)).then(function (s) {
