@@ -103,6 +103,35 @@ pub fn terms(analysis: Analysis, text: &str) -> Vec<String> {
     out
 }
 
+/// A stemmer for single words of `language` (a primary subtag: `de`, `pl`, `zh`):
+/// the one term the server's analysis makes of a word (lowercased, stemmed,
+/// then folded where the server folds). A word the analysis splits or drops
+/// (`a_b`, over 40 bytes) comes back lowercased. Chinese and Japanese words
+/// are only lowercased, as their analyzers do. Keeps one analyzer for many words.
+pub fn stemmer(language: &str) -> impl FnMut(&str) -> String + use<> {
+    let mut analyzer = match analysis_of(language_key(language)) {
+        Analysis::Chinese | Analysis::Japanese => None,
+        analysis => Some(build(analysis)),
+    };
+    move |word: &str| {
+        let Some(analyzer) = analyzer.as_mut() else { return word.to_lowercase() };
+        let mut stream = analyzer.token_stream(word);
+        let mut out = None;
+        while stream.advance() {
+            if out.is_some() {
+                return word.to_lowercase();
+            }
+            out = Some(stream.token().text.clone());
+        }
+        out.unwrap_or_else(|| word.to_lowercase())
+    }
+}
+
+/// One word's term under `language`'s analysis; see [`stemmer`].
+pub fn stem(language: &str, word: &str) -> String {
+    stemmer(language)(word)
+}
+
 pub fn analysis_of(key: &str) -> Analysis {
     LANGUAGES.iter().find(|(l, _)| *l == key).map_or(Analysis::Plain, |(_, a)| *a)
 }
@@ -230,6 +259,15 @@ mod tests {
     fn japanese_is_segmented() {
         let t = terms(analysis_of("ja"), "デバイスが定期的に切断される");
         assert!(t.contains(&"デバイス".to_owned()) && t.contains(&"切断".to_owned()), "{t:?}");
+    }
+
+    #[test]
+    fn single_words_stem_like_the_server() {
+        assert_eq!(stem("de", "Verbindungen"), terms(analysis_of("de"), "Verbindung")[0]);
+        assert_eq!(stem("pl", "połączeń"), terms(analysis_of("pl"), "połączenia")[0]);
+        assert_eq!(stem("ko", "Größe"), "grosse");
+        assert_eq!(stem("zh", "OneDrive"), "onedrive");
+        assert_eq!(stem("en", "device_id"), "device_id");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod chromium;
 mod cli;
 mod corpus;
 mod export;
+mod export_search;
 mod harness;
 mod paths;
 mod search;
