@@ -5,6 +5,7 @@ mod browser;
 mod chromium;
 mod cli;
 mod corpus;
+mod export_walk;
 mod harness;
 mod search;
 mod seeds;
