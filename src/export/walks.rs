@@ -26,7 +26,8 @@
 //! what escalating shows. A key (a record a yes/no answer names): `id`, `l`
 //! label, `r`, `x` (what "it fixed it" shows). Shown records `r` are
 //! `[[record id, role]]`, related articles `x` are `[[id, title, href]]`, and
-//! a record is `{h: sanitized HTML, f: fallback badge, u: [unresolved refs]}`.
+//! a record (in `rec`) is `{h: sanitized HTML, f: fallback badge, u: [unresolved refs]}`.
+//! Record ids of the article's own records are written `#<anchor>`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -55,7 +56,7 @@ pub struct WalkStats {
 const ARTICLES_PER_SHARD: usize = 40;
 const MAX_SHARDS: usize = 256;
 /// Entries per `k<N>.js` file (about).
-const KEYS_PER_FILE: usize = 2000;
+const KEYS_PER_FILE: usize = 500;
 
 /// UI strings the script needs; arguments become `{name}` placeholders.
 const MESSAGES: &[(&str, &[&str])] = &[
@@ -90,6 +91,11 @@ pub fn shard_of(id: &str, shards: usize) -> usize {
         h = h.wrapping_mul(0x0100_0193);
     }
     h as usize % shards.max(1)
+}
+
+/// A record id as the data writes it: `#<anchor>` within its own article.
+fn relative(article: &ArticleId, id: &str) -> String {
+    id.strip_prefix(article.as_str()).filter(|rest| rest.starts_with('#')).unwrap_or(id).to_owned()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -258,7 +264,7 @@ impl ArticleWalk<'_> {
         for symptom in starts {
             let (id, step, label) = match symptom {
                 Some(r) => (
-                    Value::from(r.id.to_string()),
+                    Value::from(relative(&article.id, &r.id.to_string())),
                     Step::Symptom(r.id.clone()),
                     self.engine.label(article, r, self.locale),
                 ),
@@ -281,17 +287,17 @@ impl ArticleWalk<'_> {
                     let label =
                         self.kb.record(key).map(|(a, r)| self.engine.label(a, r, self.locale)).unwrap_or_default();
                     let shows = self.engine.resolved_shows(key, self.locale);
-                    let mut entry = self.shows(shows, &mut recs);
-                    entry.insert("id".to_owned(), Value::from(key.to_string()));
+                    let mut entry = self.shows(article, shows, &mut recs);
+                    entry.insert("id".to_owned(), Value::from(relative(&article.id, &key.to_string())));
                     entry.insert("l".to_owned(), Value::from(label));
                     key_data.insert(key_hash.clone(), Value::Object(entry));
                 }
-                let mut entry =
-                    self.shows(self.engine.attempt_shows(article, symptom, attempt, self.locale), &mut recs);
+                let shows = self.engine.attempt_shows(article, symptom, attempt, self.locale);
+                let mut entry = self.shows(article, shows, &mut recs);
                 entry.insert("k".to_owned(), Value::from(key_hash));
                 attempts.push(Value::Object(entry));
             }
-            let escalate = self.shows(self.engine.escalate_shows(article, &steps, self.locale), &mut recs);
+            let escalate = self.shows(article, self.engine.escalate_shows(article, &steps, self.locale), &mut recs);
             walks.push(json!({
                 "id": id,
                 "h": hex(&step.hash()),
@@ -312,11 +318,12 @@ impl ArticleWalk<'_> {
     }
 
     /// `{r, x}` for what a node shows; adds the records' texts to `recs`.
-    fn shows(&self, shows: Shows, recs: &mut Map<String, Value>) -> Map<String, Value> {
+    fn shows(&self, article: &Article, shows: Shows, recs: &mut Map<String, Value>) -> Map<String, Value> {
         let mut shown = Vec::new();
         for r in shows.records {
-            shown.push(json!([r.id, r.role]));
-            if !recs.contains_key(&r.id) {
+            let id = relative(&article.id, &r.id);
+            shown.push(json!([id, r.role]));
+            if !recs.contains_key(&id) {
                 let mut rec = Map::new();
                 rec.insert(
                     "h".to_owned(),
@@ -328,7 +335,7 @@ impl ArticleWalk<'_> {
                 if !r.unresolved_refs.is_empty() {
                     rec.insert("u".to_owned(), json!(r.unresolved_refs));
                 }
-                recs.insert(r.id, Value::Object(rec));
+                recs.insert(id, Value::Object(rec));
             }
         }
         let related: Vec<Value> = shows

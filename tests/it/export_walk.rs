@@ -13,6 +13,7 @@ use tshoot::export::PageMap;
 use tshoot::export::walks::{TROUBLESHOOT_JS, write_walks};
 use tshoot::i18n::{Arg, Catalog};
 use tshoot::model::{ArticleId, Locale, RecordKind};
+use tshoot::search::{SearchIndex, SearchRequest};
 use tshoot::tree::token::{self, Step};
 use tshoot::tree::{Engine, Entry, Node, NodeKind};
 
@@ -28,11 +29,16 @@ fn export_locales(kb: &KnowledgeBase) -> Vec<Locale> {
 }
 
 fn page(tag: &str) -> String {
+    page_with(tag, "")
+}
+
+/// The page, with `scripts` before `troubleshoot.js`.
+fn page_with(tag: &str, scripts: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\"><title>Troubleshooter</title>\
          <link rel=\"icon\" href=\"data:,\"></head><body><main><h1>Troubleshooter</h1>\
          <div id=\"walk\" data-locale=\"{tag}\" data-walk=\"walk/\"></div></main>\
-         <script src=\"../assets/troubleshoot.js\"></script></body></html>"
+         {scripts}<script src=\"../assets/troubleshoot.js\"></script></body></html>"
     )
 }
 
@@ -155,8 +161,12 @@ fn assert_shows(snap: &Value, node: &Node, catalog: &Catalog, pages: &PageMap, r
 }
 
 async fn show(driver: &WebDriver, site: &Path, tag: &str, fragment: &str) -> WebDriverResult<Value> {
+    show_page(driver, site, tag, "troubleshoot.html", fragment).await
+}
+
+async fn show_page(driver: &WebDriver, site: &Path, tag: &str, page: &str, fragment: &str) -> WebDriverResult<Value> {
     let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
-    driver.goto(&format!("file://{}/{tag}/troubleshoot.html{hash}", site.display())).await?;
+    driver.goto(&format!("file://{}/{tag}/{page}{hash}", site.display())).await?;
     rendered(driver, &hash).await
 }
 
@@ -282,6 +292,13 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
         let edited = token::encode([9, 9, 9, 9], &[Step::Symptom(symptom.clone())]);
         let snap = show(driver, site.path(), "de-de", &format!("s={edited}")).await?;
         assert_shows(&snap, &engine.node(&edited, &de).expect("edited"), &catalog, &pages, &de, "edited");
+        // An in-page anchor (a record's `#cause-1` link) leaves the walk as it is.
+        driver.execute("location.hash = 'cause-1';", Vec::<Value>::new()).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let after = snapshot(driver).await?;
+        assert_eq!(after["hash"], "#cause-1");
+        assert_eq!(after["state"], Value::from(format!("#s={edited}")));
+        assert_eq!(after["records"], snap["records"]);
         let token = token::encode(fingerprint, &[Step::Symptom(symptom.clone())]);
         let mut chars: Vec<char> = token.chars().collect();
         let last = chars.len() - 2;
@@ -304,6 +321,42 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
             assert_eq!(snap["form"], Value::from(true));
             assert_eq!(snap["prompt"], Value::from(catalog.message(&de, "portal-describe", &[])));
         }
+        // A free-text start through the offline search (here a stand-in
+        // answering what the server's index answers).
+        let index = SearchIndex::build(&kb).expect("search index");
+        let queries = ["Anmeldung erforderlich", "Speicherplatz voll", "Datei gesperrt", "xyzzy plugh"];
+        let mut answers = serde_json::Map::new();
+        for q in queries {
+            let mut request = SearchRequest::new(q, de.clone());
+            request.kind = Some(RecordKind::Symptom);
+            request.limit = 8;
+            let hits = |request: &SearchRequest| -> Vec<Value> {
+                let hits = index.search(request).expect("search").hits;
+                hits.iter().map(|h| json!({ "id": h.id, "article": h.article, "title": h.title })).collect()
+            };
+            answers.insert(format!("{q}|symptom"), Value::from(hits(&request)));
+            request.kind = None;
+            request.per_article = true;
+            answers.insert(format!("{q}|"), Value::from(hits(&request)));
+        }
+        let stub = format!(
+            "var ANSWERS = {};\nwindow.tshootSearch = {{ query: function (text, o) {{ \
+             return Promise.resolve(ANSWERS[text + '|' + (o.kind || '')] || []); }} }};\n",
+            Value::Object(answers)
+        );
+        std::fs::write(site.path().join("assets/search-stub.js"), stub).expect("stub");
+        let scripts = "<script src=\"../assets/search-stub.js\"></script>";
+        std::fs::write(site.path().join("de-de/with-search.html"), page_with("de-de", scripts)).expect("page");
+        let mut answered = 0;
+        for q in queries {
+            let start = engine.start(&Entry::Query(q.to_owned()), Some(&index), &de).expect("query start");
+            answered += usize::from(!start.options.is_empty());
+            let fragment = format!("q={}", q.replace(' ', "%20"));
+            let snap = show_page(driver, site.path(), "de-de", "with-search.html", &fragment).await?;
+            assert_shows(&snap, &start, &catalog, &pages, &de, q);
+        }
+        assert!(answered >= 2, "the queries should find symptoms");
+
         // No search script: a free-text start has no match.
         let snap = show(driver, site.path(), "de-de", "q=Dateien%20synchronisieren").await?;
         let no_match = catalog.message(&de, "tree-no-match", &[("query", Arg::Str("Dateien synchronisieren".into()))]);

@@ -149,7 +149,14 @@
 
   async function article(meta, id) {
     var shard = await load('a' + shardOf(meta, id));
-    return Object.prototype.hasOwnProperty.call(shard, id) ? shard[id] : null;
+    if (!Object.prototype.hasOwnProperty.call(shard, id)) return null;
+    shard[id].id = id;
+    return shard[id];
+  }
+
+  /* Record ids within their own article are written `#<anchor>`. */
+  function fullId(art, id) {
+    return id.charAt(0) === '#' ? art.id + id : id;
   }
 
   /* The steps of a token (as Lookup::decode): [{tag, h, id, article, tree, node}]. */
@@ -251,6 +258,7 @@
     };
     var view = {
       options: [],
+      article: art.id,
       recs: art.rec,
       crumbs: crumbs(meta, all, label),
       back: all.length > 1 ? encode(meta, all.slice(0, -1)) : ''
@@ -316,7 +324,7 @@
         });
         for (var id of symptoms.slice(0, MAX_OPTIONS)) {
           var art = await article(meta, id.slice(0, id.indexOf('#')));
-          var w = art && art.w.find(function (x) { return x.id === id; });
+          var w = art && art.w.find(function (x) { return x.id !== null && fullId(art, x.id) === id; });
           if (w) options.push({ label: w.l, token: encode(meta, [{ tag: 's', h: w.h }]) });
         }
         if (symptoms.length === 0) {
@@ -438,9 +446,9 @@
     }
     if (v.error) out.appendChild(el('p', { class: 'banner', role: 'alert' }, v.error));
     v.records.forEach(function (r) {
-      var id = r[0];
+      var id = fullId({ id: v.article }, r[0]);
       var role = r[1];
-      var rec = v.recs[id] || { h: '' };
+      var rec = v.recs[r[0]] || { h: '' };
       var section = el('section', { class: 'record record-' + role, 'data-record': id });
       section.appendChild(el('h2', null, roleLabel(meta, role, id)));
       if (rec.f) section.appendChild(el('p', { class: 'badge', role: 'note' }, rec.f));
@@ -519,6 +527,15 @@
     }
   }
 
-  window.addEventListener('hashchange', function () { update(true); });
+  /* Whether the fragment is walk state (not an in-page anchor such as a
+   * record's `#solution-1` link, which leaves the walk as it is). */
+  function isState(hash) {
+    var params = new URLSearchParams(hash.replace(/^#/, ''));
+    return hash === '' || hash === '#' || ['s', 'q', 'article', 'tree'].some(function (k) { return params.has(k); });
+  }
+
+  window.addEventListener('hashchange', function () {
+    if (isState(window.location.hash)) update(true);
+  });
   update(false);
 })();
