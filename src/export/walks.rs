@@ -52,11 +52,20 @@ pub struct WalkStats {
     pub bytes: u64,
 }
 
-/// Articles per `a<N>.js` shard (about; the hash spreads them).
-const ARTICLES_PER_SHARD: usize = 40;
 const MAX_SHARDS: usize = 256;
-/// Entries per `k<N>.js` file (about).
-const KEYS_PER_FILE: usize = 500;
+
+/// How many articles and keys go in one file (about: hashes spread them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WalkLayout {
+    pub articles_per_shard: usize,
+    pub keys_per_file: usize,
+}
+
+impl Default for WalkLayout {
+    fn default() -> Self {
+        WalkLayout { articles_per_shard: 40, keys_per_file: 500 }
+    }
+}
 
 /// UI strings the script needs; arguments become `{name}` placeholders.
 const MESSAGES: &[(&str, &[&str])] = &[
@@ -110,6 +119,18 @@ pub fn write_walks(
     locale: &Locale,
     dir: &Path,
 ) -> std::io::Result<WalkStats> {
+    write_walks_with(kb, catalog, pages, locale, dir, WalkLayout::default())
+}
+
+/// [`write_walks`] with another file layout (tests use tiny files).
+pub fn write_walks_with(
+    kb: &KnowledgeBase,
+    catalog: &Catalog,
+    pages: &PageMap,
+    locale: &Locale,
+    dir: &Path,
+    layout: WalkLayout,
+) -> std::io::Result<WalkStats> {
     std::fs::create_dir_all(dir)?;
     let engine = Engine::new(kb, catalog);
     let mut stats = WalkStats { articles: kb.articles.len(), ..WalkStats::default() };
@@ -131,7 +152,7 @@ pub fn write_walks(
         }
     }
 
-    let shards = kb.articles.len().div_ceil(ARTICLES_PER_SHARD).clamp(1, MAX_SHARDS);
+    let shards = kb.articles.len().div_ceil(layout.articles_per_shard.max(1)).clamp(1, MAX_SHARDS);
     let mut shard_data: Vec<Map<String, Value>> = vec![Map::new(); shards];
     let mut keys: Vec<(String, String)> = Vec::new();
     for article in &kb.articles {
@@ -142,7 +163,7 @@ pub fn write_walks(
         keys.extend(article_keys);
     }
 
-    let key_files = keys.len().div_ceil(KEYS_PER_FILE).clamp(1, 256);
+    let key_files = keys.len().div_ceil(layout.keys_per_file.max(1)).clamp(1, 256);
     let mut key_data: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); key_files];
     for (hash, target) in keys {
         let first = u8::from_str_radix(&hash[..2], 16).unwrap_or(0);

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 use tshoot::KnowledgeBase;
 use tshoot::export::PageMap;
-use tshoot::export::walks::{TROUBLESHOOT_JS, write_walks};
+use tshoot::export::walks::{TROUBLESHOOT_JS, WalkLayout, write_walks, write_walks_with};
 use tshoot::i18n::{Arg, Catalog};
 use tshoot::model::{ArticleId, Locale, RecordKind};
 use tshoot::search::{SearchIndex, SearchRequest};
@@ -36,7 +36,7 @@ fn page(tag: &str) -> String {
 fn page_with(tag: &str, scripts: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\"><title>Troubleshooter</title>\
-         <link rel=\"icon\" href=\"data:,\"></head><body><main><h1>Troubleshooter</h1>\
+         <link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"../assets/style.css\"></head><body><main><h1>Troubleshooter</h1>\
          <div id=\"walk\" data-locale=\"{tag}\" data-walk=\"walk/\"></div></main>\
          {scripts}<script src=\"../assets/troubleshoot.js\"></script></body></html>"
     )
@@ -47,9 +47,21 @@ fn export_site(kb: &KnowledgeBase, catalog: &Catalog, pages: &PageMap, tags: &[&
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("assets")).expect("assets");
     std::fs::write(dir.path().join("assets/troubleshoot.js"), TROUBLESHOOT_JS).expect("script");
+    std::fs::write(dir.path().join("assets/style.css"), tshoot::render::STYLE_CSS).expect("style");
     for tag in tags {
         let folder = dir.path().join(tag);
-        let stats = write_walks(kb, catalog, pages, &locale(tag), &folder.join("walk")).expect("walk data");
+        // de-de and zh-cn with a file per article and few keys per file: the
+        // script must pick the right files.
+        let layout = if *tag == "en-us" {
+            WalkLayout::default()
+        } else {
+            WalkLayout { articles_per_shard: 1, keys_per_file: 3 }
+        };
+        let stats =
+            write_walks_with(kb, catalog, pages, &locale(tag), &folder.join("walk"), layout).expect("walk data");
+        if *tag != "en-us" {
+            assert!(stats.files > kb.articles.len() + 4, "{stats:?}");
+        }
         assert_eq!(stats.articles, kb.articles.len());
         std::fs::write(folder.join("troubleshoot.html"), page(tag)).expect("page");
     }
