@@ -138,19 +138,28 @@ pub struct Engine<'a> {
 
 /// One planned attempt: a cause with one of its remedies, or alone.
 #[derive(Clone, Debug)]
-struct Attempt {
-    cause: Option<RecordId>,
-    remedy: Option<RecordId>,
+pub struct Attempt {
+    pub cause: Option<RecordId>,
+    pub remedy: Option<RecordId>,
 }
 
 impl Attempt {
     /// What a yes/no answer names.
-    fn key(&self) -> Option<&RecordId> {
+    pub fn key(&self) -> Option<&RecordId> {
         self.remedy.as_ref().or(self.cause.as_ref())
     }
 }
 
-const MAX_OPTIONS: usize = 8;
+/// What a node shows, without the path to it: its records and related
+/// articles. The static export precomputes these per attempt.
+#[derive(Clone, Debug, Default)]
+pub struct Shows {
+    pub records: Vec<Shown>,
+    pub related: Vec<RelatedArticle>,
+}
+
+/// Options a start node lists at most (symptoms, then articles).
+pub const MAX_OPTIONS: usize = 8;
 const MAX_REFERENCE_DEPTH: usize = 4;
 
 impl<'a> Engine<'a> {
@@ -304,14 +313,9 @@ impl<'a> Engine<'a> {
         let token = self.token(all);
         let back = Some(if all.len() > 1 { self.token(&all[..all.len() - 1]) } else { String::new() });
         let breadcrumbs = self.breadcrumbs(all, locale);
-        let mut seen = HashSet::new();
-        let mut related = Vec::new();
 
         if let Some(id) = fixed {
-            let mut records = Vec::new();
-            if let Some((a, r)) = self.kb.record(id) {
-                self.show(a, r, "resolved", None, locale, &mut records, &mut seen, &mut related, 0);
-            }
+            let Shows { records, related } = self.resolved_shows(id, locale);
             return Ok(Node {
                 id: format!("resolved:{id}"),
                 kind: NodeKind::Resolved,
@@ -327,18 +331,20 @@ impl<'a> Engine<'a> {
 
         let next = plan.iter().find(|p| p.key().is_some_and(|k| !rejected.contains(k)));
         let Some(attempt) = next else {
-            return Ok(self.escalate(article, steps, locale, token, back, breadcrumbs));
+            let Shows { records, related } = self.escalate_shows(article, steps, locale);
+            return Ok(Node {
+                id: format!("escalate:{}", article.id),
+                kind: NodeKind::Escalate,
+                prompt: self.msg(locale, "tree-escalate", &[]),
+                options: Vec::new(),
+                records,
+                breadcrumbs,
+                token,
+                back,
+                related,
+            });
         };
-        let mut records = Vec::new();
-        if let Some(s) = symptom {
-            self.show(article, s, "symptom", None, locale, &mut records, &mut seen, &mut related, 0);
-        }
-        if let Some((a, c)) = attempt.cause.as_ref().and_then(|c| self.kb.record(c)) {
-            self.show(a, c, "cause", None, locale, &mut records, &mut seen, &mut related, 0);
-        }
-        if let Some((a, r)) = attempt.remedy.as_ref().and_then(|r| self.kb.record(r)) {
-            self.show(a, r, "solution", None, locale, &mut records, &mut seen, &mut related, 0);
-        }
+        let Shows { records, related } = self.attempt_shows(article, symptom, attempt, locale);
         let key = attempt.key().cloned().ok_or(TokenError::Malformed)?;
         let with = |s: Step| {
             let mut v = all.to_vec();
@@ -418,7 +424,7 @@ impl<'a> Engine<'a> {
     /// Causes of the symptom (or of the article), most likely first, each with
     /// its remedies; a cause without remedies is an attempt of its own, and an
     /// article without causes tries its remedies directly.
-    fn plan(&self, article: &Article, symptom: Option<&Record>) -> Vec<Attempt> {
+    pub fn plan(&self, article: &Article, symptom: Option<&Record>) -> Vec<Attempt> {
         // Feedback weights are around 1.0 (untried); a cause weighs what its
         // best remedy weighs unless it was answered on its own.
         let weight = |id: &RecordId| -> f32 {
@@ -460,15 +466,44 @@ impl<'a> Engine<'a> {
         plan
     }
 
-    fn escalate(
+    /// What trying `attempt` shows: the symptom (when one was chosen), the cause, the remedy.
+    pub fn attempt_shows(
         &self,
         article: &Article,
-        steps: &[Step],
+        symptom: Option<&Record>,
+        attempt: &Attempt,
         locale: &Locale,
-        token: String,
-        back: Option<String>,
-        breadcrumbs: Vec<Crumb>,
-    ) -> Node {
+    ) -> Shows {
+        let mut seen = HashSet::new();
+        let mut related = Vec::new();
+        let mut records = Vec::new();
+        if let Some(s) = symptom {
+            self.show(article, s, "symptom", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        if let Some((a, c)) = attempt.cause.as_ref().and_then(|c| self.kb.record(c)) {
+            self.show(a, c, "cause", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        if let Some((a, r)) = attempt.remedy.as_ref().and_then(|r| self.kb.record(r)) {
+            self.show(a, r, "solution", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        Shows { records, related }
+    }
+
+    /// What "this fixed it" (`id`) shows.
+    pub fn resolved_shows(&self, id: &RecordId, locale: &Locale) -> Shows {
+        let mut seen = HashSet::new();
+        let mut related = Vec::new();
+        let mut records = Vec::new();
+        if let Some((a, r)) = self.kb.record(id) {
+            self.show(a, r, "resolved", None, locale, &mut records, &mut seen, &mut related, 0);
+        }
+        Shows { records, related }
+    }
+
+    /// What a walk of `article` shows when everything was tried; `steps` are
+    /// its derived steps (from the symptom or article on), whose records'
+    /// references name related articles.
+    pub fn escalate_shows(&self, article: &Article, steps: &[Step], locale: &Locale) -> Shows {
         let mut records = Vec::new();
         let mut seen = HashSet::new();
         let mut related = Vec::new();
@@ -501,17 +536,7 @@ impl<'a> Engine<'a> {
                 related.push(RelatedArticle { id: a.to_string(), title: self.article_title(art, locale) });
             }
         }
-        Node {
-            id: format!("escalate:{}", article.id),
-            kind: NodeKind::Escalate,
-            prompt: self.msg(locale, "tree-escalate", &[]),
-            options: Vec::new(),
-            records,
-            breadcrumbs,
-            token,
-            back,
-            related,
-        }
+        Shows { records, related }
     }
 
     /// Adds `record` in the reader's locale (or its fallback, labelled), then,
@@ -593,7 +618,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A short label for a record: the first sentence of its text in the reader's locale.
-    fn label(&self, article: &Article, record: &Record, locale: &Locale) -> String {
+    pub fn label(&self, article: &Article, record: &Record, locale: &Locale) -> String {
         let chain = self.kb.chain(article, locale);
         let Some((_, text, _)) = record.text_in(&chain) else { return record.id.to_string() };
         let body = text.markdown.split_once('\n').map_or("", |(_, b)| b);
@@ -606,7 +631,8 @@ impl<'a> Engine<'a> {
         if label.trim().is_empty() { text.title.clone() } else { label }
     }
 
-    fn article_title(&self, article: &Article, locale: &Locale) -> String {
+    /// An article's title in the reader's locale (or its fallback).
+    pub fn article_title(&self, article: &Article, locale: &Locale) -> String {
         let chain = self.kb.chain(article, locale);
         chain.iter().find_map(|l| article.variants.get(l)).map_or_else(|| article.id.to_string(), |v| v.title.clone())
     }

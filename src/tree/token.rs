@@ -16,7 +16,8 @@ use crate::kb::KnowledgeBase;
 use crate::model::{ArticleId, RecordId};
 
 pub const VERSION: u8 = 1;
-const HASH_BYTES: usize = 6;
+/// Bytes of a step's short hash.
+pub const HASH_BYTES: usize = 6;
 /// Tokens longer than this are refused before decoding (a walk has few steps).
 const MAX_TOKEN_CHARS: usize = 2048;
 
@@ -36,7 +37,8 @@ pub enum Step {
 }
 
 impl Step {
-    fn tag(&self) -> u8 {
+    /// The tag byte of this step in a token.
+    pub fn tag(&self) -> u8 {
         match self {
             Step::Node(..) => b't',
             Step::Article(_) => b'a',
@@ -46,12 +48,18 @@ impl Step {
         }
     }
 
-    fn key(&self) -> String {
+    /// The text whose short hash names this step: `<tree>/<node>`, an article id or a record id.
+    pub fn key(&self) -> String {
         match self {
             Step::Node(t, n) => format!("{t}/{n}"),
             Step::Article(a) => a.to_string(),
             Step::Symptom(r) | Step::No(r) | Step::Yes(r) => r.to_string(),
         }
+    }
+
+    /// The short hash of [`Step::key`], as a token stores it.
+    pub fn hash(&self) -> [u8; HASH_BYTES] {
+        short_hash(&self.key())
     }
 }
 
@@ -65,7 +73,8 @@ pub enum TokenError {
     Stale,
 }
 
-fn short_hash(text: &str) -> [u8; HASH_BYTES] {
+/// The first bytes of the SHA-1 of `text`: how a token names an id.
+pub fn short_hash(text: &str) -> [u8; HASH_BYTES] {
     let digest = Sha1::digest(text.as_bytes());
     let mut out = [0; HASH_BYTES];
     out.copy_from_slice(&digest[..HASH_BYTES]);
@@ -92,7 +101,7 @@ pub fn encode(fingerprint: [u8; 4], steps: &[Step]) -> String {
     bytes.extend_from_slice(&fingerprint);
     for step in steps {
         bytes.push(step.tag());
-        bytes.extend_from_slice(&short_hash(&step.key()));
+        bytes.extend_from_slice(&step.hash());
     }
     URL_SAFE_NO_PAD.encode(bytes)
 }

@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod export;
 mod export_search;
+mod export_walk;
 mod harness;
 mod paths;
 mod search;

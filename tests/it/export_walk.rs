@@ -1,0 +1,449 @@
+//! The static export's offline troubleshooter: walk data written by
+//! `export::walks`, walked by `assets/troubleshoot.js` in headless Chromium
+//! from `file://`, must show the nodes the server's engine computes for the
+//! same tokens.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use thirtyfour::prelude::*;
+use tshoot::KnowledgeBase;
+use tshoot::export::PageMap;
+use tshoot::export::walks::{TROUBLESHOOT_JS, WalkLayout, write_walks, write_walks_with};
+use tshoot::i18n::{Arg, Catalog};
+use tshoot::model::{Article, ArticleId, Locale, RecordKind};
+use tshoot::search::{SearchIndex, SearchRequest};
+use tshoot::tree::token::{self, Step};
+use tshoot::tree::{Engine, Entry, Node, NodeKind};
+
+use crate::chromium::{Chromium, artifacts};
+use crate::harness::{load, locale, repo};
+
+/// The exported locales: en-us first, then every other locale of the content.
+fn export_locales(kb: &KnowledgeBase) -> Vec<Locale> {
+    let en = locale("en-us");
+    let mut out = vec![en.clone()];
+    out.extend(kb.locales().into_iter().filter(|l| *l != en));
+    out
+}
+
+fn page(tag: &str) -> String {
+    page_with(tag, "")
+}
+
+/// The page, with `scripts` before `troubleshoot.js`.
+fn page_with(tag: &str, scripts: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\"><title>Troubleshooter</title>\
+         <link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"../assets/style.css\"></head><body><main><h1>Troubleshooter</h1>\
+         <div id=\"walk\" data-locale=\"{tag}\" data-walk=\"walk/\"></div></main>\
+         {scripts}<script src=\"../assets/troubleshoot.js\"></script></body></html>"
+    )
+}
+
+/// A minimal site: `assets/troubleshoot.js`, and per locale the page and its walk data.
+fn export_site(kb: &KnowledgeBase, catalog: &Catalog, pages: &PageMap, tags: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("assets")).expect("assets");
+    std::fs::write(dir.path().join("assets/troubleshoot.js"), TROUBLESHOOT_JS).expect("script");
+    std::fs::write(dir.path().join("assets/style.css"), tshoot::render::STYLE_CSS).expect("style");
+    for tag in tags {
+        let folder = dir.path().join(tag);
+        // de-de and zh-cn with a file per article and few keys per file: the
+        // script must pick the right files.
+        let layout = if *tag == "en-us" {
+            WalkLayout::default()
+        } else {
+            WalkLayout { articles_per_shard: 1, keys_per_file: 3 }
+        };
+        let stats =
+            write_walks_with(kb, catalog, pages, &locale(tag), &folder.join("walk"), layout).expect("walk data");
+        if *tag != "en-us" {
+            assert!(stats.files > kb.articles.len().min(256) + 4, "{stats:?}");
+        }
+        assert_eq!(stats.articles, kb.articles.len());
+        std::fs::write(folder.join("troubleshoot.html"), page(tag)).expect("page");
+    }
+    dir
+}
+
+/// What `#walk` shows, read from the DOM.
+const SNAPSHOT: &str = r#"
+const w = document.getElementById('walk');
+const t = e => e ? e.textContent : null;
+const links = sel => Array.from(w.querySelectorAll(sel)).map(a => [a.textContent, a.getAttribute('href')]);
+const back = Array.from(w.querySelectorAll(':scope > p > a')).filter(a => !a.closest('section'));
+return {
+  state: w.getAttribute('data-state'),
+  hash: location.hash,
+  prompt: t(w.querySelector(':scope > h2.prompt')),
+  options: links(':scope > ul.options > li > a.option'),
+  crumbs: links(':scope > nav > ol.crumbs > li > a'),
+  related: links(':scope > ul:not(.options) > li > a'),
+  records: Array.from(w.querySelectorAll(':scope > section.record')).map(s => ({
+    id: s.getAttribute('data-record'),
+    class: s.className,
+    role: t(s.querySelector(':scope > h2')),
+    badge: t(s.querySelector(':scope > p.badge')),
+    unresolved: s.querySelectorAll(':scope > p.unresolved').length,
+    text: s.textContent.length,
+  })),
+  back: back.length ? back[0].getAttribute('href') : null,
+  banner: t(w.querySelector(':scope > p.banner')),
+  form: !!w.querySelector(':scope > form'),
+};
+"#;
+
+async fn snapshot(driver: &WebDriver) -> WebDriverResult<Value> {
+    Ok(driver.execute(SNAPSHOT, Vec::<Value>::new()).await?.json().clone())
+}
+
+/// Waits until the page has rendered `hash`, then reads it.
+async fn rendered(driver: &WebDriver, hash: &str) -> WebDriverResult<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let snap = snapshot(driver).await?;
+        if snap["state"] == hash && snap["hash"] == hash {
+            return Ok(snap);
+        }
+        if Instant::now() > deadline {
+            panic!("the page never rendered `{hash}`: {snap:#}");
+        }
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+}
+
+fn href(token: &str) -> String {
+    if token.is_empty() { "#".to_owned() } else { format!("#s={token}") }
+}
+
+fn role_label(catalog: &Catalog, reader: &Locale, role: &str, id: &str) -> String {
+    let id = match role {
+        "symptom" => "tree-symptom",
+        "cause" => "tree-cause",
+        "solution" => "tree-solution",
+        "resolved" => "tree-fixed-by",
+        "next-steps" => "tree-next-steps",
+        _ => {
+            let article = id.split('#').next().unwrap_or("").to_owned();
+            return catalog.message(reader, "tree-reference", &[("article", Arg::Str(article))]);
+        }
+    };
+    catalog.message(reader, id, &[])
+}
+
+/// What the page should show for an engine node.
+fn expected(node: &Node, catalog: &Catalog, pages: &PageMap, reader: &Locale) -> Value {
+    json!({
+        "prompt": node.prompt.text,
+        "options": node.options.iter().map(|o| json!([o.label, href(&o.token)])).collect::<Vec<_>>(),
+        "crumbs": node.breadcrumbs.iter().map(|c| json!([c.label, href(&c.token)])).collect::<Vec<_>>(),
+        "related": node.related.iter().map(|a| {
+            let link = pages.article_href(reader, &ArticleId::sanitize(&a.id), None).expect("article page");
+            json!([a.title, link])
+        }).collect::<Vec<_>>(),
+        "records": node.records.iter().map(|r| json!({
+            "id": r.id,
+            "class": format!("record record-{}", r.role),
+            "role": role_label(catalog, reader, r.role, &r.id),
+            "badge": r.fallback,
+            "unresolved": r.unresolved_refs.len(),
+        })).collect::<Vec<_>>(),
+        "back": node.back.as_deref().map(href),
+    })
+}
+
+/// Asserts the page shows `node` (the parts the engine decides).
+fn assert_shows(snap: &Value, node: &Node, catalog: &Catalog, pages: &PageMap, reader: &Locale, what: &str) {
+    let want = expected(node, catalog, pages, reader);
+    for key in ["prompt", "options", "crumbs", "related", "back"] {
+        assert_eq!(snap[key], want[key], "{what} ({reader}, node {}): `{key}` differs", node.id);
+    }
+    let got = snap["records"].as_array().expect("records");
+    let records = want["records"].as_array().expect("records");
+    assert_eq!(got.len(), records.len(), "{what} ({reader}, node {}): records {snap:#}", node.id);
+    for (g, w) in got.iter().zip(records) {
+        for key in ["id", "class", "role", "badge", "unresolved"] {
+            assert_eq!(g[key], w[key], "{what} ({reader}, node {}): record `{key}`", node.id);
+        }
+        assert!(g["text"].as_u64().unwrap_or(0) > g["role"].as_str().map_or(0, |r| r.len() as u64), "empty record");
+    }
+    assert_eq!(snap["banner"], Value::Null, "{what}: no error banner");
+}
+
+async fn show(driver: &WebDriver, site: &Path, tag: &str, fragment: &str) -> WebDriverResult<Value> {
+    show_page(driver, site, tag, "troubleshoot.html", fragment).await
+}
+
+async fn show_page(driver: &WebDriver, site: &Path, tag: &str, page: &str, fragment: &str) -> WebDriverResult<Value> {
+    let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+    driver.goto(&format!("file://{}/{tag}/{page}{hash}", site.display())).await?;
+    rendered(driver, &hash).await
+}
+
+/// Every walk of every article (each symptom: "no" until escalation, "yes"
+/// at each attempt), the article start, and the authored tree, compared node
+/// by node; then clicks through one walk.
+async fn parity(
+    driver: &WebDriver,
+    site: &Path,
+    kb: &KnowledgeBase,
+    catalog: &Catalog,
+    pages: &PageMap,
+    tag: &str,
+    sample: &[&Article],
+) -> WebDriverResult<usize> {
+    let engine = Engine::new(kb, catalog);
+    let reader = locale(tag);
+    let mut checked = 0;
+    let mut check = async |node: &Node, what: &str| -> WebDriverResult<()> {
+        let snap = show(driver, site, tag, &format!("s={}", node.token)).await?;
+        assert_shows(&snap, node, catalog, pages, &reader, what);
+        checked += 1;
+        Ok(())
+    };
+    let mut kinds = std::collections::BTreeSet::new();
+    for article in sample {
+        let start = engine.start(&Entry::Article(article.id.clone()), None, &reader).expect("start");
+        let snap = show(driver, site, tag, &format!("article={}", article.id)).await?;
+        assert_shows(&snap, &start, catalog, pages, &reader, "article start");
+        let firsts: Vec<Node> = if start.token.is_empty() {
+            start.options.iter().map(|o| engine.node(&o.token, &reader).expect("symptom node")).collect()
+        } else {
+            vec![start]
+        };
+        for first in firsts {
+            let mut node = first;
+            for _ in 0..40 {
+                kinds.insert(format!("{:?}", node.kind));
+                check(&node, &article.id.to_string()).await?;
+                if node.kind != NodeKind::TrySolution {
+                    break;
+                }
+                let yes = engine.node(&node.options[0].token, &reader).expect("yes");
+                assert_eq!(yes.kind, NodeKind::Resolved);
+                check(&yes, "resolved").await?;
+                node = engine.node(&node.options[1].token, &reader).expect("no");
+            }
+        }
+    }
+    assert!(kinds.contains("Escalate") && kinds.contains("TrySolution"), "{kinds:?}");
+
+    // The authored tree: its questions, then the walks they lead to.
+    for tree in &kb.trees {
+        let start = engine.start(&Entry::Tree(tree.id.clone()), None, &reader).expect("tree start");
+        let snap = show(driver, site, tag, &format!("tree={}", tree.id)).await?;
+        assert_shows(&snap, &start, catalog, pages, &reader, "tree start");
+        let mut queue = vec![start];
+        while let Some(node) = queue.pop() {
+            check(&node, "tree").await?;
+            for o in &node.options {
+                let next = engine.node(&o.token, &reader).expect("tree answer");
+                if next.kind == NodeKind::Question || node.kind == NodeKind::Question {
+                    queue.push(next);
+                }
+            }
+        }
+    }
+
+    // Clicking through: the fragment carries the engine's tokens.
+    let article = sample
+        .iter()
+        .find(|a| a.records_of(RecordKind::Symptom).next().is_some_and(|s| engine.plan(a, Some(s)).len() >= 2))
+        .expect("an article with a symptom and two attempts");
+    let start = engine.start(&Entry::Article(article.id.clone()), None, &reader).expect("start");
+    show(driver, site, tag, &format!("article={}", article.id)).await?;
+    let mut node = start;
+    for (step, pick) in [0, 1, 0].into_iter().enumerate() {
+        let option = &node.options[pick];
+        driver.find_all(By::Css("#walk a.option")).await?[pick].click().await?;
+        let snap = rendered(driver, &href(&option.token)).await?;
+        node = engine.node(&option.token, &reader).expect("next");
+        assert_shows(&snap, &node, catalog, pages, &reader, &format!("click {step}"));
+    }
+    assert_eq!(node.kind, NodeKind::Resolved);
+    driver.screenshot(&artifacts().join(format!("export-walk-{tag}-resolved.png"))).await?;
+    // Back, then a crumb.
+    let back = node.back.clone().expect("back");
+    driver.find(By::Css("#walk > p > a")).await?.click().await?;
+    rendered(driver, &href(&back)).await?;
+    let crumb = node.breadcrumbs[0].token.clone();
+    driver.find(By::Css("#walk nav ol.crumbs li a")).await?.click().await?;
+    let snap = rendered(driver, &href(&crumb)).await?;
+    assert_shows(&snap, &engine.node(&crumb, &reader).expect("crumb"), catalog, pages, &reader, "crumb");
+    driver.back().await?;
+    rendered(driver, &href(&back)).await?;
+    Ok(checked)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResult<()> {
+    let Some(browser) = Chromium::start().await else { return Ok(()) };
+    let kb = load(&[repo("content")]);
+    let catalog = Catalog::embedded();
+    let pages = PageMap::new(&kb, &export_locales(&kb));
+    let tags = ["de-de", "zh-cn", "en-us"];
+    let site = export_site(&kb, &catalog, &pages, &tags);
+    let driver = &browser.driver;
+
+    let result: WebDriverResult<()> = async {
+        for tag in tags {
+            let all: Vec<&Article> = kb.articles.iter().collect();
+            let checked = parity(driver, site.path(), &kb, &catalog, &pages, tag, &all).await?;
+            eprintln!("{tag}: {checked} nodes match the engine");
+        }
+
+        // Bad and stale tokens: the server's message, and the start form.
+        let engine = Engine::new(&kb, &catalog);
+        let de = locale("de-de");
+        let article = kb.articles.iter().find(|a| a.records_of(RecordKind::Symptom).next().is_some()).expect("article");
+        let symptom = article.records_of(RecordKind::Symptom).next().expect("symptom").id.clone();
+        let fingerprint = token::fingerprint(&kb);
+        let gone = Step::Article(ArticleId::sanitize("no-such-article"));
+        // Another fingerprint is fine while every id exists (content edited elsewhere).
+        let edited = token::encode([9, 9, 9, 9], &[Step::Symptom(symptom.clone())]);
+        let snap = show(driver, site.path(), "de-de", &format!("s={edited}")).await?;
+        assert_shows(&snap, &engine.node(&edited, &de).expect("edited"), &catalog, &pages, &de, "edited");
+        // An in-page anchor (a record's `#cause-1` link) leaves the walk as it is.
+        driver.execute("location.hash = 'cause-1';", Vec::<Value>::new()).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let after = snapshot(driver).await?;
+        assert_eq!(after["hash"], "#cause-1");
+        assert_eq!(after["state"], Value::from(format!("#s={edited}")));
+        assert_eq!(after["records"], snap["records"]);
+        let token = token::encode(fingerprint, &[Step::Symptom(symptom.clone())]);
+        let mut chars: Vec<char> = token.chars().collect();
+        let last = chars.len() - 2;
+        chars[last] = if chars[last] == 'A' { 'B' } else { 'A' };
+        let damaged: String = chars.into_iter().collect();
+        let stale = token::encode([9, 9, 9, 9], std::slice::from_ref(&gone));
+        let unknown = token::encode(fingerprint, &[gone]);
+        let yes_first = token::encode(fingerprint, &[Step::Symptom(symptom.clone()), Step::Yes(symptom.clone())]);
+        let bad_tag = {
+            use base64::Engine as _;
+            let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let mut bytes = b64.decode(&token).expect("token bytes");
+            bytes[5] = b'x';
+            b64.encode(bytes)
+        };
+        for bad in ["AQ", "Ag", "AgAAAAA", "AQAAAAA", "!!", "AQ==", &stale, &unknown, &damaged, &yes_first, &bad_tag] {
+            let message = engine.node(bad, &de).expect_err("a bad token").to_string();
+            let snap = show(driver, site.path(), "de-de", &format!("s={bad}")).await?;
+            assert_eq!(snap["banner"], Value::from(message), "token {bad}");
+            assert_eq!(snap["form"], Value::from(true));
+            assert_eq!(snap["prompt"], Value::from(catalog.message(&de, "portal-describe", &[])));
+        }
+        // A free-text start through the offline search (here a stand-in
+        // answering what the server's index answers).
+        let index = SearchIndex::build(&kb).expect("search index");
+        let queries = ["Anmeldung erforderlich", "Speicherplatz voll", "Datei gesperrt", "xyzzy plugh"];
+        let mut answers = serde_json::Map::new();
+        for q in queries {
+            let mut request = SearchRequest::new(q, de.clone());
+            request.kind = Some(RecordKind::Symptom);
+            request.limit = 8;
+            let hits = |request: &SearchRequest| -> Vec<Value> {
+                let hits = index.search(request).expect("search").hits;
+                hits.iter().map(|h| json!({ "id": h.id, "article": h.article, "title": h.title })).collect()
+            };
+            answers.insert(format!("{q}|symptom"), Value::from(hits(&request)));
+            request.kind = None;
+            request.per_article = true;
+            answers.insert(format!("{q}|"), Value::from(hits(&request)));
+        }
+        let stub = format!(
+            "var ANSWERS = {};\nwindow.tshootSearch = {{ query: function (text, o) {{ \
+             return Promise.resolve(ANSWERS[text + '|' + (o.kind || '')] || []); }} }};\n",
+            Value::Object(answers)
+        );
+        std::fs::write(site.path().join("assets/search-stub.js"), stub).expect("stub");
+        let scripts = "<script src=\"../assets/search-stub.js\"></script>";
+        std::fs::write(site.path().join("de-de/with-search.html"), page_with("de-de", scripts)).expect("page");
+        let mut answered = 0;
+        for q in queries {
+            let start = engine.start(&Entry::Query(q.to_owned()), Some(&index), &de).expect("query start");
+            answered += usize::from(!start.options.is_empty());
+            let fragment = format!("q={}", q.replace(' ', "%20"));
+            let snap = show_page(driver, site.path(), "de-de", "with-search.html", &fragment).await?;
+            assert_shows(&snap, &start, &catalog, &pages, &de, q);
+        }
+        assert!(answered >= 2, "the queries should find symptoms");
+
+        // No search script: a free-text start has no match.
+        let snap = show(driver, site.path(), "de-de", "q=Dateien%20synchronisieren").await?;
+        let no_match = catalog.message(&de, "tree-no-match", &[("query", Arg::Str("Dateien synchronisieren".into()))]);
+        assert_eq!(snap["prompt"], Value::from(no_match));
+        // No fragment, an unknown article or tree: the start form.
+        for fragment in ["", "article=no-such-article", "tree=no-such-tree"] {
+            let snap = show(driver, site.path(), "de-de", fragment).await?;
+            assert_eq!(snap["form"], Value::from(true), "{fragment}");
+            assert_eq!(snap["banner"], Value::Null, "{fragment}");
+        }
+        driver.screenshot(&artifacts().join("export-walk-start.png")).await?;
+        Ok(())
+    }
+    .await;
+    let errors = browser.console_errors().await;
+    browser.quit().await;
+    result?;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    Ok(())
+}
+
+/// A sample of the real corpus (references across articles, fallbacks to
+/// English, unresolved references) in German.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_walks_of_the_corpus_show_the_engines_nodes() -> WebDriverResult<()> {
+    let Some(corpus) = crate::harness::shared("corpus") else { return Ok(()) };
+    let Some(browser) = Chromium::start().await else { return Ok(()) };
+    let kb = load(&[corpus]);
+    let catalog = Catalog::embedded();
+    let pages = PageMap::new(&kb, &export_locales(&kb));
+    let site = export_site(&kb, &catalog, &pages, &["de-de"]);
+    let de = locale("de-de");
+    let mut sample: Vec<&Article> = kb.articles.iter().filter(|a| a.variants.contains_key(&de)).collect();
+    sample.extend(kb.articles.iter().filter(|a| !a.variants.contains_key(&de)).step_by(250));
+    let result = parity(&browser.driver, site.path(), &kb, &catalog, &pages, "de-de", &sample).await;
+    let errors = browser.console_errors().await;
+    browser.quit().await;
+    let checked = result?;
+    eprintln!("corpus, de-de: {checked} nodes of {} articles match the engine", sample.len());
+    // Content images (`media/…`) are not part of this test site (nor served
+    // by the server); anything else is an error.
+    let errors: Vec<&String> =
+        errors.iter().filter(|e| !(e.contains("/media/") && e.contains("ERR_FILE_NOT_FOUND"))).collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    Ok(())
+}
+
+#[test]
+fn walk_data_of_the_whole_corpus_stays_a_few_hundred_files() {
+    let corpus = crate::require_shared!("corpus");
+    let kb = load(&[corpus]);
+    let catalog = Catalog::embedded();
+    let pages = PageMap::new(&kb, &export_locales(&kb));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
+    let stats = write_walks(&kb, &catalog, &pages, &locale("en-us"), dir.path()).expect("walk data");
+    let elapsed = started.elapsed();
+    let mut largest = (0, String::new());
+    for entry in std::fs::read_dir(dir.path()).expect("walk dir") {
+        let entry = entry.expect("entry");
+        let len = entry.metadata().expect("metadata").len();
+        if len > largest.0 {
+            largest = (len, entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    eprintln!(
+        "corpus walk data (en-us): {} articles, {} files, {} bytes ({:.1} MB), largest {} ({} bytes), in {elapsed:.1?}",
+        stats.articles,
+        stats.files,
+        stats.bytes,
+        stats.bytes as f64 / 1e6,
+        largest.1,
+        largest.0
+    );
+    assert!(stats.articles > 1000, "{stats:?}");
+    assert!(stats.files <= 400, "{stats:?}");
+}
