@@ -216,6 +216,9 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
         )
         .await;
         let urls = resource_urls(driver).await;
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            eprintln!("{url}\n{urls:#?}");
+        }
         let (t_bytes, t_files) = loaded_bytes(site, &urls, &site_url, &["/search/", "search.js"]);
         let t_ms = ms.as_f64().unwrap_or(f64::NAN);
 
@@ -234,6 +237,9 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
         let urls = resource_urls(driver).await;
         let (p_bytes, p_files) = loaded_bytes(site, &urls, &format!("http://127.0.0.1:{port}"), &["/pagefind/"]);
         let p_ms = done["ms"].as_f64().unwrap_or(f64::NAN);
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            eprintln!("{done}\n{urls:#?}");
+        }
         println!("{locale:7} {t_bytes:>12} {t_files:>6} {t_ms:>9.0} {p_bytes:>12} {p_files:>6} {p_ms:>9.0}  {query}");
     }
     let errors = browser.console_errors().await;

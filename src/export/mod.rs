@@ -231,7 +231,12 @@ pub enum ExportError {
 const MARKER: &str = ".tshoot-export";
 
 /// Files of the default theme's assets.
-const ASSETS: &[(&str, &str)] = &[("style.css", STYLE_CSS), ("choose.js", include_str!("assets/choose.js"))];
+const ASSETS: &[(&str, &str)] = &[
+    ("style.css", STYLE_CSS),
+    ("choose.js", include_str!("assets/choose.js")),
+    ("search.js", search::SEARCH_JS),
+    ("troubleshoot.js", walks::TROUBLESHOOT_JS),
+];
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
     move |source| ExportError::Write { path: path.to_owned(), source }
@@ -359,7 +364,7 @@ fn write_site(
     let in_locale = StaticLinks { pages: &pages, up: "../" };
     let in_articles = StaticLinks { pages: &pages, up: "../../" };
     let article_pages: Vec<(&Locale, &Article)> = pages.pages(kb).collect();
-    let total = article_pages.len() + locales.len() * 4 + 2;
+    let total = article_pages.len() + locales.len() * 6 + 2 + ASSETS.len();
     let done = AtomicUsize::new(0);
     let tick = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
 
@@ -371,9 +376,7 @@ fn write_site(
     }
     for locale in &locales {
         let scripts = |names: &[&str]| -> Context {
-            // Only scripts this build ships (each arrives with its feature).
-            let shipped = names.iter().filter(|n| ASSETS.iter().any(|(a, _)| a == *n));
-            let list: Vec<String> = shipped.map(|n| in_locale.asset(n)).collect();
+            let list: Vec<String> = names.iter().map(|n| in_locale.asset(n)).collect();
             Context::from([("scripts", ser(list))])
         };
         let offline = ser(serde_json::json!({ "index": "search/", "walk": "walk/" }));
@@ -425,6 +428,27 @@ fn write_site(
         files.push(("sitemap.xml".into(), sitemap(base, &files).into_bytes()));
     }
     let mut stats = ExportStats { locales: locales.clone(), article_pages: article_count, ..ExportStats::default() };
+    // The offline search index and walk data of each locale.
+    let data: Vec<Result<(u64, usize), ExportError>> = locales
+        .par_iter()
+        .flat_map(|locale| [(locale, true), (locale, false)])
+        .map(|(locale, is_search)| {
+            let folder = dir.join(locale.as_str()).join(if is_search { "search" } else { "walk" });
+            let written = if is_search {
+                search::write_index(kb, catalog, &pages, locale, &folder)
+                    .map(|s| (s.bytes, s.term_shards + s.doc_shards + 1))
+            } else {
+                walks::write_walks(kb, catalog, &pages, locale, &folder).map(|s| (s.bytes, s.files))
+            };
+            tick();
+            written.map_err(io_error(&folder))
+        })
+        .collect();
+    for d in data {
+        let (bytes, count) = d?;
+        stats.bytes += bytes;
+        stats.files += count;
+    }
     files.par_iter().try_for_each(|(path, bytes)| write(&dir.join(path), bytes))?;
     stats.files += files.len();
     stats.bytes += files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
