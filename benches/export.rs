@@ -187,11 +187,15 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
 
     // Pagefind over loopback HTTP: a one-file page per locale that runs its JS API.
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    // Pagefind fetches from a web worker, out of the page's resource timing: the
+    // server's access log says what it loaded.
+    let log_path = site.parent().expect("work dir").join("http.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
     let mut server = Command::new("python3")
-        .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
+        .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
         .arg(site)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("python3 http.server");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -216,15 +220,24 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
         )
         .await;
         let urls = resource_urls(driver).await;
+        // Script-loaded files from file:// are not in resource timing: search.js lists them.
+        let loaded: Vec<String> = driver
+            .execute("return tshootSearch.loaded();", vec![])
+            .await
+            .expect("loaded")
+            .convert()
+            .unwrap_or_default();
+        let urls: Vec<String> = urls.into_iter().chain(loaded).collect();
         if std::env::var_os("BENCH_DEBUG").is_some() {
             eprintln!("{url}\n{urls:#?}");
         }
         let (t_bytes, t_files) = loaded_bytes(site, &urls, &site_url, &["/search/", "search.js"]);
+        let t_hits = driver.find_all(By::Css("#results ol.results > li")).await.map_or(0, |l| l.len());
         let t_ms = ms.as_f64().unwrap_or(f64::NAN);
 
         // Pagefind, over HTTP, its own API: search, then the data of the first 10 results.
         let page = format!(
-            "<!doctype html><html lang=\"{locale}\"><meta charset=\"utf-8\"><title>pf</title><script type=\"module\">\
+            "<!doctype html><html lang=\"{locale}\"><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>pf</title><script type=\"module\">\
              const t0 = performance.now(); const pf = await import('/pagefind/pagefind.js'); \
              const r = await pf.search({q}); await Promise.all(r.results.slice(0, 10).map(x => x.data())); \
              window.pfDone = {{ ms: performance.now(), n: r.results.length }};</script></html>",
@@ -232,15 +245,24 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
         );
         std::fs::write(site.join(format!("pf-{locale}.html")), page).expect("bench page");
         driver.goto("about:blank").await.expect("blank");
+        let log_start = std::fs::metadata(&log_path).map_or(0, |m| m.len()) as usize;
         driver.goto(format!("http://127.0.0.1:{port}/pf-{locale}.html")).await.expect("open pagefind page");
         let done = wait_for(driver, "return window.pfDone || null;").await;
-        let urls = resource_urls(driver).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let log = std::fs::read(&log_path).expect("log");
+        let urls: Vec<String> = String::from_utf8_lossy(&log[log_start.min(log.len())..])
+            .lines()
+            .filter_map(|l| l.split("\"GET ").nth(1)?.split(' ').next().map(|p| format!("http://127.0.0.1:{port}{p}")))
+            .collect();
         let (p_bytes, p_files) = loaded_bytes(site, &urls, &format!("http://127.0.0.1:{port}"), &["/pagefind/"]);
         let p_ms = done["ms"].as_f64().unwrap_or(f64::NAN);
+        let p_hits = done["n"].as_u64().unwrap_or(0);
         if std::env::var_os("BENCH_DEBUG").is_some() {
             eprintln!("{done}\n{urls:#?}");
         }
-        println!("{locale:7} {t_bytes:>12} {t_files:>6} {t_ms:>9.0} {p_bytes:>12} {p_files:>6} {p_ms:>9.0}  {query}");
+        println!(
+            "{locale:7} {t_bytes:>10} {t_files:>5} {t_ms:>6.0} {t_hits:>5} {p_bytes:>11} {p_files:>5} {p_ms:>6.0} {p_hits:>5}  {query}"
+        );
     }
     let errors = browser.console_errors().await;
     if !errors.is_empty() {

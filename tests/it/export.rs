@@ -201,3 +201,68 @@ fn jsonl_export_writes_the_feed_per_locale() {
         assert!(lines.iter().all(|r| r["id"].as_str().is_some_and(|id| id.contains('#'))), "{l}");
     }
 }
+
+/// The exported site in headless Chromium from `file://`: the locale picker,
+/// a German search from the URL, an article, the troubleshooter to a
+/// solution, a language switch; no console errors; screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exported_site_works_from_file_urls_in_chromium() -> thirtyfour::error::WebDriverResult<()> {
+    use thirtyfour::prelude::*;
+
+    use crate::chromium::{Chromium, artifacts, wait_for_text};
+
+    let Some(browser) = Chromium::start().await else { return Ok(()) };
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    export_to(&[repo("content")], &site, &ExportOptions::default());
+    let base = format!("file://{}", site.canonicalize().expect("site").display());
+    let driver = &browser.driver;
+    let shots = artifacts();
+
+    let result: WebDriverResult<()> = async {
+        // The picker sends an English browser to the English home page.
+        driver.goto(format!("{base}/index.html")).await?;
+        wait_for_text(driver, "h1", "How can we help?").await?;
+        assert!(driver.current_url().await?.as_str().ends_with("/en-us/index.html"));
+
+        // A linkable search, read from the URL, in German.
+        driver.goto(format!("{base}/de-de/search.html?q=Agent%20meldet%20sich%20ab")).await?;
+        wait_for_text(driver, "#results ol.results li h2 a", "").await?;
+        assert_eq!(driver.find(By::Id("q")).await?.value().await?.as_deref(), Some("Agent meldet sich ab"));
+        let results = driver.find_all(By::Css("#results ol.results li")).await?;
+        let first = results.first().expect("results");
+        let link = first.find(By::Css("h2 a")).await?;
+        let href = link.attr("href").await?.unwrap_or_default();
+        assert!(href.contains("430021-synctokenexpired.html"), "the 430021 article first: {href}");
+        driver.screenshot(&shots.join("export-1-search-de.png")).await?;
+        link.click().await?;
+        wait_for_text(driver, "article h1", "430021").await?;
+        driver.screenshot(&shots.join("export-2-article-de.png")).await?;
+
+        // The troubleshooter, from the article, to a solution that fixes it.
+        driver.find(By::Css("a.button[href*='troubleshoot.html#article=']")).await?.click().await?;
+        wait_for_text(driver, "h2.prompt", "Was davon beobachten Sie?").await?;
+        driver.find(By::Css("a.option")).await?.click().await?;
+        wait_for_text(driver, "h2.prompt", "Hat das Problem damit aufgehört?").await?;
+        assert!(driver.current_url().await?.as_str().contains("troubleshoot.html#s="), "state in the fragment");
+        driver.screenshot(&shots.join("export-3-solution-de.png")).await?;
+        let yes = driver.find(By::XPath("//a[contains(@class,'option')][contains(., 'Ja, behoben')]")).await?;
+        yes.click().await?;
+        wait_for_text(driver, "h2.prompt", "Schön, dass es behoben ist!").await?;
+        driver.screenshot(&shots.join("export-4-resolved-de.png")).await?;
+
+        // Switch language on an article page: the Polish translation.
+        driver.goto(format!("{base}/de-de/a/430021-synctokenexpired.html")).await?;
+        driver.find(By::Css("nav.langs a[hreflang='pl-pl']")).await?.click().await?;
+        wait_for_text(driver, "article h1", "430021").await?;
+        assert!(driver.current_url().await?.as_str().ends_with("/pl-pl/a/430021-synctokenexpired.html"));
+        assert_eq!(driver.find(By::Css("html")).await?.attr("lang").await?.as_deref(), Some("pl-pl"));
+        Ok(())
+    }
+    .await;
+    let errors = browser.console_errors().await;
+    browser.quit().await;
+    result?;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    Ok(())
+}
