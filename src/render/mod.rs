@@ -22,7 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("choose.html", include_str!("theme/choose.html")),
 ];
 
-pub use pages::{Links, Start, View, locale_name};
+pub use pages::{ArticleFiles, Links, Start, View, locale_name};
 
 /// The stylesheet of the default theme.
 pub const STYLE_CSS: &str = include_str!("theme/style.css");
@@ -32,29 +32,26 @@ pub const STYLE_CSS: &str = include_str!("theme/style.css");
 /// (`other.md#cause-1` to a page URL); when it returns `None` the link is
 /// dropped and its text kept (an image shows its alt text): a link to a page
 /// or file the portal does not have would lead nowhere.
-pub fn markdown_html(markdown: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn markdown_html<'a>(markdown: &'a str, link: &dyn Fn(&str) -> Option<String>) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_GFM | Options::ENABLE_STRIKETHROUGH;
     // One entry per open link or image: whether it was dropped.
     let mut open: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            let dest_url = match kept_as_written(&dest_url) {
-                true => Some(dest_url),
-                false => link(&dest_url).map(CowStr::from),
-            };
-            open.push(dest_url.is_none());
-            dest_url.map(|dest_url| Event::Start(Tag::Link { link_type, dest_url, title, id }))
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest_url = match kept_as_written(&dest_url) {
-                true => Some(dest_url),
-                false => link(&dest_url).map(CowStr::from),
-            };
-            open.push(dest_url.is_none());
-            dest_url.map(|dest_url| Event::Start(Tag::Image { link_type, dest_url, title, id }))
-        }
-        Event::End(end @ (TagEnd::Link | TagEnd::Image)) => (!open.pop().unwrap_or(false)).then_some(Event::End(end)),
-        other => Some(other),
+    let rewrite = |dest: CowStr<'a>| if kept_as_written(&dest) { Some(dest) } else { link(&dest).map(CowStr::from) };
+    let events = Parser::new_ext(markdown, options).filter_map(|event| {
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                rewrite(dest_url).map(|dest_url| Event::Start(Tag::Link { link_type, dest_url, title, id }))
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                rewrite(dest_url).map(|dest_url| Event::Start(Tag::Image { link_type, dest_url, title, id }))
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                return (!open.pop().unwrap_or(false)).then_some(Event::End(end));
+            }
+            other => return Some(other),
+        };
+        open.push(event.is_none());
+        event
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);

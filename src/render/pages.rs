@@ -2,7 +2,7 @@
 //! templates, with URLs from a [`Links`] implementation (absolute routes for
 //! the server, relative file paths for the export).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use minijinja::Value;
 
@@ -27,6 +27,35 @@ pub trait Links {
     /// A Markdown link destination from content (`other.md#cause-1`), rewritten
     /// when it names a loaded article; `None` keeps it as written.
     fn content(&self, reader: &Locale, dest: &str) -> Option<String>;
+}
+
+/// Lowercase file name → article: resolves links in content (`other.md#cause-1`),
+/// which name files, to the articles they are about.
+#[derive(Debug, Default)]
+pub struct ArticleFiles(HashMap<String, ArticleId>);
+
+impl ArticleFiles {
+    pub fn new(kb: &KnowledgeBase) -> ArticleFiles {
+        let mut files = HashMap::new();
+        for a in &kb.articles {
+            for v in a.variants.values() {
+                if let Some(name) = v.path.file_name().and_then(|n| n.to_str()) {
+                    files.entry(name.to_lowercase()).or_insert_with(|| a.id.clone());
+                }
+            }
+        }
+        ArticleFiles(files)
+    }
+
+    /// The article (and anchor) a link destination names, if it is loaded.
+    pub fn resolve<'d>(&self, dest: &'d str) -> Option<(&ArticleId, Option<&'d str>)> {
+        if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
+            return None;
+        }
+        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
+        let name = path.rsplit('/').next()?.to_lowercase();
+        Some((self.0.get(&name)?, anchor))
+    }
 }
 
 /// How a troubleshooter link starts a walk.

@@ -40,7 +40,7 @@ pub struct Site {
     pub locales: Vec<Locale>,
     pub default_locale: Locale,
     /// Lowercase file name → article, to turn `other.md#cause-1` links into portal links.
-    files: HashMap<String, ArticleId>,
+    files: crate::render::ArticleFiles,
     /// Rendered article pages by (locale, article): a page depends only on the
     /// site, which is replaced whole on reload. Bounded: cleared when full.
     pages: RwLock<HashMap<(Locale, ArticleId), Arc<String>>>,
@@ -74,25 +74,13 @@ impl Site {
         }
         locales.sort();
         let default_locale = kb.options.default_locale.clone();
-        let mut files = HashMap::new();
-        for a in &kb.articles {
-            for v in a.variants.values() {
-                if let Some(name) = v.path.file_name().and_then(|n| n.to_str()) {
-                    files.entry(name.to_lowercase()).or_insert_with(|| a.id.clone());
-                }
-            }
-        }
+        let files = crate::render::ArticleFiles::new(&kb);
         Ok(Site { kb, index, catalog, templates, locales, default_locale, files, pages: RwLock::new(HashMap::new()) })
     }
 
     /// The portal URL for a Markdown link to another article, if it names a loaded one.
     pub fn link(&self, locale: &Locale, dest: &str) -> Option<String> {
-        if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
-            return None;
-        }
-        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
-        let name = path.rsplit('/').next()?.to_lowercase();
-        let id = self.files.get(&name)?;
+        let (id, anchor) = self.files.resolve(dest)?;
         Some(match anchor {
             Some(a) => format!("/{locale}/a/{id}#{a}"),
             None => format!("/{locale}/a/{id}"),

@@ -55,12 +55,10 @@ async fn german_portal_walk_in_chromium_stores_feedback() -> WebDriverResult<()>
         Ok(())
     }
     .await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
+    let finished = browser.finish(result).await;
     let _ = stop.send(());
     let _ = server.await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
+    finished?;
 
     let store = tshoot::feedback::FeedbackStore::open(data.path()).expect("reopen");
     let outcomes = store.outcomes().expect("outcomes");

@@ -81,6 +81,16 @@ impl Chromium {
         log.into_iter().filter(|e| e.level == "SEVERE").map(|e| e.message).collect()
     }
 
+    /// Ends the session: quits, then fails on the test's error or on any
+    /// console error the pages logged.
+    pub async fn finish(self, result: WebDriverResult<()>) -> WebDriverResult<()> {
+        let errors = self.console_errors().await;
+        self.quit().await;
+        result?;
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+        Ok(())
+    }
+
     pub async fn quit(self) {
         let _ = self.driver.quit().await;
     }

@@ -260,9 +260,5 @@ async fn exported_site_works_from_file_urls_in_chromium() -> thirtyfour::error::
         Ok(())
     }
     .await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
-    Ok(())
+    browser.finish(result).await
 }
