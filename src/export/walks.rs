@@ -278,21 +278,6 @@ impl<'a> Walks<'a> {
     }
 }
 
-/// Builds the walk data and writes every exported locale's folder, `<site>/<locale>/walk/`.
-pub fn write_walks(
-    kb: &KnowledgeBase,
-    catalog: &Catalog,
-    pages: &PageMap,
-    site: &Path,
-) -> std::io::Result<BTreeMap<Locale, WalkStats>> {
-    let walks = Walks::build(kb, catalog, pages);
-    let mut stats = BTreeMap::new();
-    for locale in pages.locales() {
-        stats.insert(locale.clone(), walks.write(locale, &site.join(locale.as_str()).join("walk"))?);
-    }
-    Ok(stats)
-}
-
 /// Records authored trees lead to: walk starts too, symptoms or not.
 fn tree_starts(kb: &KnowledgeBase) -> HashMap<ArticleId, Vec<RecordId>> {
     let mut starts: HashMap<ArticleId, Vec<RecordId>> = HashMap::new();

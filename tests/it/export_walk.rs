@@ -83,6 +83,13 @@ fn holds(site: &Path, folder: &str, id: &ArticleId) -> bool {
     })
 }
 
+/// The text of a top-level function of `troubleshoot.js`.
+fn js_function(name: &str) -> &'static str {
+    let start = TROUBLESHOOT_JS.find(&format!("\n  function {name}(")).expect("function");
+    let end = start + TROUBLESHOOT_JS[start..].find("\n  }\n").expect("function end") + 4;
+    &TROUBLESHOOT_JS[start..end]
+}
+
 /// What `#walk` shows, read from the DOM.
 const SNAPSHOT: &str = r#"
 const w = document.getElementById('walk');
@@ -352,6 +359,24 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
             let walked = parity(driver, site.path(), &kb, &catalog, &pages, tag, &all).await?;
             eprintln!("{tag}: {} nodes match the engine", walked.checked);
         }
+
+        // The script's short hashes are the server's (SHA-1 by hand: ASCII,
+        // padding at block edges, several blocks, UTF-8).
+        let inputs: Vec<String> = ["", "a", "error-409012-file-lock-conflict#symptom-1", "Grüße#症状-1"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain([55, 56, 63, 64, 119, 120, 300].map(|n| "x".repeat(n)))
+            .collect();
+        let code = format!(
+            "var HASH_BYTES = {};\n{}\n{}\nreturn arguments[0].map(shortHash);",
+            token::HASH_BYTES,
+            js_function("toHex"),
+            js_function("shortHash")
+        );
+        let got = driver.execute(&code, vec![json!(inputs)]).await?.json().clone();
+        let want: Vec<String> =
+            inputs.iter().map(|i| token::short_hash(i).iter().map(|b| format!("{b:02x}")).collect()).collect();
+        assert_eq!(got, json!(want));
 
         // Bad and stale tokens: the server's message, and the start form.
         let engine = Engine::new(&kb, &catalog);

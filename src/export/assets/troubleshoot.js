@@ -161,7 +161,8 @@
     while (bytes.length % 64 !== 56) bytes.push(0);
     var high = Math.floor(bits / 0x100000000);
     bytes.push(high >>> 24, (high >>> 16) & 255, (high >>> 8) & 255, high & 255);
-    bytes.push(bits >>> 24, (bits >>> 16) & 255, (bits >>> 8) & 255, bits & 255);
+    var low = bits >>> 0;
+    bytes.push(low >>> 24, (low >>> 16) & 255, (low >>> 8) & 255, low & 255);
     var h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
     var w = new Array(80);
     for (var at = 0; at < bytes.length; at += 64) {
