@@ -73,7 +73,7 @@ fn export_site(
     (dir, stats)
 }
 
-/// Which locale folder's `a<N>.js` holds the data of `id` written for `folder`.
+/// Whether the walk data of locale folder `folder` holds article `id`.
 fn holds(site: &Path, folder: &str, id: &ArticleId) -> bool {
     let needle = format!("\"i\":\"{id}\"");
     std::fs::read_dir(site.join(folder).join("walk")).expect("walk folder").any(|e| {
