@@ -173,7 +173,7 @@ struct ArticleData {
     /// Its data (serialized) per folder that holds it.
     data: Vec<(Locale, String)>,
     /// The folder whose data a reader uses, per exported locale ([`PageMap::locales`] order).
-    folders: Vec<Locale>,
+    folders: Vec<Option<Locale>>,
 }
 
 impl<'a> Walks<'a> {
@@ -243,7 +243,7 @@ impl<'a> Walks<'a> {
         // Where the reader finds each article's data.
         let mut keys: Vec<(&str, Value)> = Vec::new();
         for a in &self.articles {
-            let Some(folder) = a.folders.get(reader) else { continue };
+            let Some(Some(folder)) = a.folders.get(reader) else { continue };
             let shard = shard_of(a.id.as_str(), self.shards.get(folder).copied().unwrap_or(1));
             keys.push((&a.hash, json!([folder, shard])));
             for start in &a.starts {
@@ -321,20 +321,21 @@ fn article_data(
     let mut folders = Vec::with_capacity(pages.locales().len());
     for reader in pages.locales() {
         if homes.contains(reader) {
-            folders.push(reader.clone());
+            folders.push(Some(reader.clone()));
             continue;
         }
         let Some(i) = pages.page_locale(reader, &article.id).and_then(|t| homes.iter().position(|h| h == t)) else {
+            folders.push(None);
             continue;
         };
         let alike = touched[i]
             .iter()
             .all(|b| kb.article(b).is_none_or(|b| reading(kb, pages, b, reader) == reading(kb, pages, b, &homes[i])));
         if alike {
-            folders.push(homes[i].clone());
+            folders.push(Some(homes[i].clone()));
         } else {
             data.push((reader.clone(), walk(reader).data.to_string()));
-            folders.push(reader.clone());
+            folders.push(Some(reader.clone()));
         }
     }
     let hash = hex(&Step::Article(article.id.clone()).hash());
