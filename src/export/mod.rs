@@ -429,6 +429,7 @@ fn write_site(
     }
     let mut stats = ExportStats { locales: locales.clone(), article_pages: article_count, ..ExportStats::default() };
     // The offline search index and walk data of each locale.
+    let walk_data = walks::Walks::build(kb, catalog, &pages);
     let data: Vec<Result<(u64, usize), ExportError>> = locales
         .par_iter()
         .flat_map(|locale| [(locale, true), (locale, false)])
@@ -438,7 +439,7 @@ fn write_site(
                 search::write_index(kb, catalog, &pages, locale, &folder)
                     .map(|s| (s.bytes, s.term_shards + s.doc_shards + 1))
             } else {
-                walks::write_walks(kb, catalog, &pages, locale, &folder).map(|s| (s.bytes, s.files))
+                walk_data.write(locale, &folder).map(|s| (s.bytes, s.files))
             };
             tick();
             written.map_err(io_error(&folder))

@@ -1,18 +1,21 @@
 //! The static export's offline troubleshooter: walk data written by
 //! `export::walks`, walked by `assets/troubleshoot.js` in headless Chromium
 //! from `file://`, must show the nodes the server's engine computes for the
-//! same tokens.
+//! same tokens, to readers of every locale, from whichever locale folder
+//! holds an article's data.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 use tshoot::KnowledgeBase;
-use tshoot::export::PageMap;
-use tshoot::export::walks::{TROUBLESHOOT_JS, WalkLayout, write_walks, write_walks_with};
+use tshoot::export::walks::{TROUBLESHOOT_JS, WalkLayout, WalkStats, Walks};
+use tshoot::export::{ExportOptions, PageMap, export};
 use tshoot::i18n::{Arg, Catalog};
 use tshoot::model::{Article, ArticleId, Locale, RecordKind};
+use tshoot::render::Templates;
 use tshoot::search::{SearchIndex, SearchRequest};
 use tshoot::tree::token::{self, Step};
 use tshoot::tree::{Engine, Entry, Node, NodeKind};
@@ -42,30 +45,49 @@ fn page_with(tag: &str, scripts: &str) -> String {
     )
 }
 
-/// A minimal site: `assets/troubleshoot.js`, and per locale the page and its walk data.
-fn export_site(kb: &KnowledgeBase, catalog: &Catalog, pages: &PageMap, tags: &[&str]) -> tempfile::TempDir {
+/// A minimal site: `assets/troubleshoot.js`, the walk data of every exported
+/// locale, and the troubleshooter page of each of `tags`.
+fn export_site(
+    kb: &KnowledgeBase,
+    catalog: &Catalog,
+    pages: &PageMap,
+    tags: &[&str],
+    layout: WalkLayout,
+) -> (tempfile::TempDir, BTreeMap<Locale, WalkStats>) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("assets")).expect("assets");
     std::fs::write(dir.path().join("assets/troubleshoot.js"), TROUBLESHOOT_JS).expect("script");
     std::fs::write(dir.path().join("assets/style.css"), tshoot::render::STYLE_CSS).expect("style");
-    for tag in tags {
-        let folder = dir.path().join(tag);
-        // de-de and zh-cn with a file per article and few keys per file: the
-        // script must pick the right files.
-        let layout = if *tag == "en-us" {
-            WalkLayout::default()
-        } else {
-            WalkLayout { articles_per_shard: 1, keys_per_file: 3 }
-        };
-        let stats =
-            write_walks_with(kb, catalog, pages, &locale(tag), &folder.join("walk"), layout).expect("walk data");
-        if *tag != "en-us" {
-            assert!(stats.files > kb.articles.len().min(256) + 4, "{stats:?}");
-        }
-        assert_eq!(stats.articles, kb.articles.len());
-        std::fs::write(folder.join("troubleshoot.html"), page(tag)).expect("page");
+    let walks = Walks::build_with(kb, catalog, pages, layout);
+    let mut stats = BTreeMap::new();
+    for l in pages.locales() {
+        let written = walks.write(l, &dir.path().join(l.as_str()).join("walk")).expect("walk data");
+        stats.insert(l.clone(), written);
     }
-    dir
+    // Data once per page, plus copies for readers who read the walk otherwise.
+    let held: usize = stats.values().map(|s| s.articles - s.copies).sum();
+    assert_eq!(held, pages.pages(kb).count(), "{stats:#?}");
+    for tag in tags {
+        std::fs::write(dir.path().join(tag).join("troubleshoot.html"), page(tag)).expect("page");
+    }
+    (dir, stats)
+}
+
+/// Whether the walk data of locale folder `folder` holds article `id`.
+fn holds(site: &Path, folder: &str, id: &ArticleId) -> bool {
+    let needle = format!("\"i\":\"{id}\"");
+    std::fs::read_dir(site.join(folder).join("walk")).expect("walk folder").any(|e| {
+        let path = e.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.starts_with('a') && std::fs::read_to_string(&path).expect("shard").contains(&needle)
+    })
+}
+
+/// The text of a top-level function of `troubleshoot.js`.
+fn js_function(name: &str) -> &'static str {
+    let start = TROUBLESHOOT_JS.find(&format!("\n  function {name}(")).expect("function");
+    let end = start + TROUBLESHOOT_JS[start..].find("\n  }\n").expect("function end") + 4;
+    &TROUBLESHOOT_JS[start..end]
 }
 
 /// What `#walk` shows, read from the DOM.
@@ -89,6 +111,10 @@ return {
     unresolved: s.querySelectorAll(':scope > p.unresolved').length,
     text: s.textContent.length,
   })),
+  links: Array.from(w.querySelectorAll(':scope > section.record a[href], :scope > ul:not(.options) a[href]'))
+    .map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') && !/^[a-z]+:/.test(h))
+    .map(h => new URL(h, location.href).href),
+  scripts: Array.from(document.querySelectorAll('script[src]')).map(s => s.src),
   back: back.length ? back[0].getAttribute('href') : null,
   banner: t(w.querySelector(':scope > p.banner')),
   form: !!w.querySelector(':scope > form'),
@@ -139,9 +165,11 @@ fn expected(node: &Node, catalog: &Catalog, pages: &PageMap, reader: &Locale) ->
         "prompt": node.prompt.text,
         "options": node.options.iter().map(|o| json!([o.label, href(&o.token)])).collect::<Vec<_>>(),
         "crumbs": node.breadcrumbs.iter().map(|c| json!([c.label, href(&c.token)])).collect::<Vec<_>>(),
+        // From any locale folder, to the page a reader gets.
         "related": node.related.iter().map(|a| {
-            let link = pages.article_href(reader, &ArticleId::sanitize(&a.id), None).expect("article page");
-            json!([a.title, link])
+            let id = ArticleId::sanitize(&a.id);
+            let folder = pages.page_locale(reader, &id).expect("article page");
+            json!([a.title, format!("../{folder}/a/{id}.html")])
         }).collect::<Vec<_>>(),
         "records": node.records.iter().map(|r| json!({
             "id": r.id,
@@ -182,6 +210,15 @@ async fn show_page(driver: &WebDriver, site: &Path, tag: &str, page: &str, fragm
     rendered(driver, &hash).await
 }
 
+/// What [`parity`] saw.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Nodes that matched the engine's.
+    checked: usize,
+    /// Links in records and related articles, as absolute `file://` URLs.
+    links: BTreeSet<String>,
+}
+
 /// Every walk of every article (each symptom: "no" until escalation, "yes"
 /// at each attempt), the article start, and the authored tree, compared node
 /// by node; then clicks through one walk.
@@ -193,14 +230,16 @@ async fn parity(
     pages: &PageMap,
     tag: &str,
     sample: &[&Article],
-) -> WebDriverResult<usize> {
+) -> WebDriverResult<Walked> {
     let engine = Engine::new(kb, catalog);
     let reader = locale(tag);
-    let mut checked = 0;
+    let mut walked = Walked::default();
     let mut check = async |node: &Node, what: &str| -> WebDriverResult<()> {
         let snap = show(driver, site, tag, &format!("s={}", node.token)).await?;
         assert_shows(&snap, node, catalog, pages, &reader, what);
-        checked += 1;
+        walked.checked += 1;
+        let links = snap["links"].as_array().expect("links");
+        walked.links.extend(links.iter().filter_map(|l| l.as_str().map(str::to_owned)));
         Ok(())
     };
     let mut kinds = std::collections::BTreeSet::new();
@@ -274,7 +313,25 @@ async fn parity(
     assert_shows(&snap, &engine.node(&crumb, &reader).expect("crumb"), catalog, pages, &reader, "crumb");
     driver.back().await?;
     rendered(driver, &href(&back)).await?;
-    Ok(checked)
+    Ok(walked)
+}
+
+/// Checks that each `file://` link names a file of the site, and an anchor that file has.
+fn check_links(site: &Path, links: &BTreeSet<String>) {
+    let site = site.canonicalize().expect("site");
+    for link in links {
+        let (path, anchor) = link.split_once('#').map_or((link.as_str(), None), |(p, a)| (p, Some(a)));
+        let file = PathBuf::from(path.strip_prefix("file://").expect("a file URL"));
+        assert!(file.starts_with(&site), "{link} leaves the site");
+        assert!(file.is_file(), "{link}: no such file");
+        if let Some(anchor) = anchor {
+            let html = std::fs::read_to_string(&file).expect("page");
+            assert!(
+                html.contains(&format!("id=\"{anchor}\"")) || html.contains(&format!("name=\"{anchor}\"")),
+                "{link}: no such anchor"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -284,15 +341,42 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
     let catalog = Catalog::embedded();
     let pages = PageMap::new(&kb, &export_locales(&kb));
     let tags = ["de-de", "zh-cn", "en-us"];
-    let site = export_site(&kb, &catalog, &pages, &tags);
+    // A file per article and few keys per file: the script must pick the right files.
+    let layout = WalkLayout { articles_per_shard: 1, keys_per_file: 3 };
+    let (site, stats) = export_site(&kb, &catalog, &pages, &tags, layout);
+    for (l, s) in &stats {
+        assert!(s.files >= 6, "{l}: meta and key files: {s:?}");
+    }
+    // English-only articles are read from en-us, except where their walk
+    // shows German texts (a reference into a translated article).
+    let de = &stats[&locale("de-de")];
+    assert!(de.articles < kb.articles.len() && de.copies >= 1, "{de:?}");
     let driver = &browser.driver;
 
     let result: WebDriverResult<()> = async {
         for tag in tags {
             let all: Vec<&Article> = kb.articles.iter().collect();
-            let checked = parity(driver, site.path(), &kb, &catalog, &pages, tag, &all).await?;
-            eprintln!("{tag}: {checked} nodes match the engine");
+            let walked = parity(driver, site.path(), &kb, &catalog, &pages, tag, &all).await?;
+            eprintln!("{tag}: {} nodes match the engine", walked.checked);
         }
+
+        // The script's short hashes are the server's (SHA-1 by hand: ASCII,
+        // padding at block edges, several blocks, UTF-8).
+        let inputs: Vec<String> = ["", "a", "error-409012-file-lock-conflict#symptom-1", "Grüße#症状-1"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain([55, 56, 63, 64, 119, 120, 300].map(|n| "x".repeat(n)))
+            .collect();
+        let code = format!(
+            "var HASH_BYTES = {};\n{}\n{}\nreturn arguments[0].map(shortHash);",
+            token::HASH_BYTES,
+            js_function("toHex"),
+            js_function("shortHash")
+        );
+        let got = driver.execute(&code, vec![json!(inputs)]).await?.json().clone();
+        let want: Vec<String> =
+            inputs.iter().map(|i| token::short_hash(i).iter().map(|b| format!("{b:02x}")).collect()).collect();
+        assert_eq!(got, json!(want));
 
         // Bad and stale tokens: the server's message, and the start form.
         let engine = Engine::new(&kb, &catalog);
@@ -391,59 +475,121 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
     Ok(())
 }
 
-/// A sample of the real corpus (references across articles, fallbacks to
-/// English, unresolved references) in German.
+/// A German reader of the English-only articles of `content/`, in a real
+/// export: the records show in English with the German "not translated"
+/// badge, prompts and labels are German, links in records resolve, every
+/// node is the engine's; the data comes from the English folder unless the
+/// walk shows German texts too (then from a German copy).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn offline_walks_of_the_corpus_show_the_engines_nodes() -> WebDriverResult<()> {
-    let Some(corpus) = crate::harness::shared("corpus") else { return Ok(()) };
+async fn a_german_reader_walks_english_only_articles_of_an_export() -> WebDriverResult<()> {
     let Some(browser) = Chromium::start().await else { return Ok(()) };
+    let kb = load(&[repo("content")]);
+    let catalog = Catalog::embedded();
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let templates = Templates::new(None).expect("theme");
+    let stats = export(&kb, &catalog, &templates, &site, &ExportOptions::default(), &|_, _| {}).expect("export");
+    let pages = PageMap::new(&kb, &stats.locales);
+    let de = locale("de-de");
+    let english_only: Vec<&Article> = kb.articles.iter().filter(|a| !a.variants.contains_key(&de)).collect();
+    let (from_english, copied): (Vec<&Article>, Vec<&Article>) =
+        english_only.iter().partition(|a| !holds(&site, "de-de", &a.id));
+    assert!(!from_english.is_empty() && !copied.is_empty(), "{english_only:?}");
+    for a in &english_only {
+        assert!(holds(&site, "en-us", &a.id), "{}: the English data", a.id);
+    }
+    let english = locale("en-us").to_string();
+    let badge = catalog.message(&de, "tree-not-translated", &[("language", Arg::Str(english))]);
+    let driver = &browser.driver;
+
+    let result: WebDriverResult<()> = async {
+        let walked = parity(driver, &site, &kb, &catalog, &pages, "de-de", &english_only).await?;
+        check_links(&site, &walked.links);
+        assert!(walked.links.iter().any(|l| l.contains("/a/")), "{:?}", walked.links);
+        eprintln!(
+            "de-de, English-only: {} nodes match the engine, {} links resolve",
+            walked.checked,
+            walked.links.len()
+        );
+
+        // An article read from the English folder: German prompt and options,
+        // English records with the German badge.
+        let engine = Engine::new(&kb, &catalog);
+        let article = from_english[0];
+        let start = engine.start(&Entry::Article(article.id.clone()), None, &de).expect("start");
+        let first = if start.token.is_empty() { &start.options[0].token } else { &start.token };
+        let node = engine.node(first, &de).expect("first node");
+        assert_eq!(node.kind, NodeKind::TrySolution, "{}", article.id);
+        let snap = show(driver, &site, "de-de", &format!("s={}", node.token)).await?;
+        assert_shows(&snap, &node, &catalog, &pages, &de, "from English");
+        assert_eq!(snap["prompt"], Value::from(catalog.message(&de, "tree-did-it-fix", &[])));
+        let yes_no = [catalog.message(&de, "tree-yes", &[]), catalog.message(&de, "tree-no", &[])];
+        let labels: Vec<&str> =
+            snap["options"].as_array().expect("options").iter().filter_map(|o| o[0].as_str()).collect();
+        assert_eq!(labels, yes_no);
+        let records = snap["records"].as_array().expect("records");
+        assert!(!records.is_empty());
+        for r in records {
+            assert_eq!(r["badge"], Value::from(badge.as_str()), "{r}");
+        }
+        let scripts: Vec<&str> =
+            snap["scripts"].as_array().expect("scripts").iter().filter_map(Value::as_str).collect();
+        assert!(scripts.iter().any(|s| s.contains("/en-us/walk/a")), "{scripts:?}");
+        driver.screenshot(&artifacts().join("export-walk-de-reads-en.png")).await?;
+        Ok(())
+    }
+    .await;
+    let errors = browser.console_errors().await;
+    browser.quit().await;
+    result?;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    Ok(())
+}
+
+/// The whole corpus (4,393 English-only articles, 16 in six locales): walk
+/// data about once, not once per locale, in a few hundred files; then, in
+/// Chromium, a sample (references across articles, fallbacks to English,
+/// unresolved references) walked in German matches the engine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_walks_of_the_corpus_are_written_once_and_show_the_engines_nodes() -> WebDriverResult<()> {
+    let Some(corpus) = crate::harness::shared("corpus") else { return Ok(()) };
     let kb = load(&[corpus]);
     let catalog = Catalog::embedded();
     let pages = PageMap::new(&kb, &export_locales(&kb));
-    let site = export_site(&kb, &catalog, &pages, &["de-de"]);
+    let started = Instant::now();
+    let (site, stats) = export_site(&kb, &catalog, &pages, &["de-de"], WalkLayout::default());
+    let elapsed = started.elapsed();
+    let en = &stats[&locale("en-us")];
+    let mut total = WalkStats::default();
+    for (l, s) in &stats {
+        eprintln!("corpus walk data, {l}: {s:?}");
+        total += *s;
+    }
+    eprintln!(
+        "corpus walk data: {} articles, {} copies, {} files, {:.1} MB in {elapsed:.1?}",
+        total.articles,
+        total.copies,
+        total.files,
+        total.bytes as f64 / 1e6
+    );
+    assert!(kb.articles.len() > 1000 && en.articles == kb.articles.len(), "{en:?}");
+    assert!(total.files <= 250, "{total:?}");
+    assert!(total.bytes < en.bytes * 13 / 10, "about the English data once: {total:?}");
+    assert!(total.copies * 20 < kb.articles.len(), "few copies: {total:?}");
+
+    let Some(browser) = Chromium::start().await else { return Ok(()) };
     let de = locale("de-de");
     let mut sample: Vec<&Article> = kb.articles.iter().filter(|a| a.variants.contains_key(&de)).collect();
     sample.extend(kb.articles.iter().filter(|a| !a.variants.contains_key(&de)).step_by(250));
     let result = parity(&browser.driver, site.path(), &kb, &catalog, &pages, "de-de", &sample).await;
     let errors = browser.console_errors().await;
     browser.quit().await;
-    let checked = result?;
-    eprintln!("corpus, de-de: {checked} nodes of {} articles match the engine", sample.len());
+    let walked = result?;
+    eprintln!("corpus, de-de: {} nodes of {} articles match the engine", walked.checked, sample.len());
     // Content images (`media/…`) are not part of this test site (nor served
     // by the server); anything else is an error.
     let errors: Vec<&String> =
         errors.iter().filter(|e| !(e.contains("/media/") && e.contains("ERR_FILE_NOT_FOUND"))).collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     Ok(())
-}
-
-#[test]
-fn walk_data_of_the_whole_corpus_stays_a_few_hundred_files() {
-    let corpus = crate::require_shared!("corpus");
-    let kb = load(&[corpus]);
-    let catalog = Catalog::embedded();
-    let pages = PageMap::new(&kb, &export_locales(&kb));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let started = Instant::now();
-    let stats = write_walks(&kb, &catalog, &pages, &locale("en-us"), dir.path()).expect("walk data");
-    let elapsed = started.elapsed();
-    let mut largest = (0, String::new());
-    for entry in std::fs::read_dir(dir.path()).expect("walk dir") {
-        let entry = entry.expect("entry");
-        let len = entry.metadata().expect("metadata").len();
-        if len > largest.0 {
-            largest = (len, entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    eprintln!(
-        "corpus walk data (en-us): {} articles, {} files, {} bytes ({:.1} MB), largest {} ({} bytes), in {elapsed:.1?}",
-        stats.articles,
-        stats.files,
-        stats.bytes,
-        stats.bytes as f64 / 1e6,
-        largest.1,
-        largest.0
-    );
-    assert!(stats.articles > 1000, "{stats:?}");
-    assert!(stats.files <= 400, "{stats:?}");
 }

@@ -5,12 +5,17 @@
  * server's tokens), or a start: #article=<id>, #tree=<id>, #q=<text> (the
  * last uses window.tshootSearch when the page loads search.js).
  *
- * Walk data (<data-walk>/meta.js, k<N>.js, a<N>.js; written by
- * src/export/walks.rs) is plain script calling tshootWalkData(locale, name,
- * data), loaded on demand with <script> elements. The data holds what each
- * node shows, precomputed by the server's engine; this script replays a
- * token's steps with the engine's validation rules and renders the node with
- * the server's markup. */
+ * Walk data (written by src/export/walks.rs) is plain script calling
+ * tshootWalkData(folder, name, data), loaded on demand with <script>
+ * elements: the reader's meta.js and k<N>.js from <data-walk>, and each
+ * article's a<N>.js from the locale folder the key names (a sibling of this
+ * one, <data-walk>../../<folder>/walk/; a German reader of an English-only
+ * article reads the English data). The data holds what each node shows,
+ * precomputed by the server's engine; this script replays a token's steps
+ * with the engine's validation rules and renders the node with the server's
+ * markup, in the reader's language: its prompts and labels come from the
+ * reader's meta, and a record whose text is not in the reader's locale gets
+ * the "not translated" badge. */
 (function () {
   'use strict';
 
@@ -24,37 +29,44 @@
   var MAX_QUERY_CHARS = 500;
   var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
+  /* Loaded data by "<folder>/<name>". */
   var cache = Object.create(null);
   var loading = Object.create(null);
 
   var earlier = window.tshootWalkData;
-  window.tshootWalkData = function (locale, name, data) {
-    if (locale === LOCALE) {
-      cache[name] = data;
-    } else if (typeof earlier === 'function') {
-      earlier(locale, name, data);
-    }
+  window.tshootWalkData = function (folder, name, data) {
+    cache[folder + '/' + name] = data;
+    if (typeof earlier === 'function') earlier(folder, name, data);
   };
 
-  /* Loads <BASE><name>.js once; resolves with the data it registered. */
-  function load(name) {
-    if (name in cache) return Promise.resolve(cache[name]);
-    if (!loading[name]) {
-      loading[name] = new Promise(function (resolve, reject) {
+  /* The walk folder of a locale: ours, or a sibling locale folder's. */
+  function folderBase(folder) {
+    if (folder === LOCALE) return BASE;
+    if (!/^[a-z0-9-]+$/.test(folder)) throw new TokenError('malformed');
+    return BASE + '../../' + folder + '/walk/';
+  }
+
+  /* Loads <folder's walk/><name>.js once; resolves with the data it registered. */
+  function load(folder, name) {
+    var key = folder + '/' + name;
+    if (key in cache) return Promise.resolve(cache[key]);
+    if (!loading[key]) {
+      var src = folderBase(folder) + name + '.js';
+      loading[key] = new Promise(function (resolve, reject) {
         var script = document.createElement('script');
-        script.src = BASE + name + '.js';
+        script.src = src;
         script.onload = function () {
-          if (name in cache) resolve(cache[name]);
-          else reject(new Error('walk data ' + name + ' did not register'));
+          if (key in cache) resolve(cache[key]);
+          else reject(new Error('walk data ' + src + ' did not register'));
         };
         script.onerror = function () {
-          delete loading[name];
-          reject(new Error('cannot load walk data ' + script.src));
+          delete loading[key];
+          reject(new Error('cannot load walk data ' + src));
         };
         document.head.appendChild(script);
       });
     }
-    return loading[name];
+    return loading[key];
   }
 
   /* ---- tokens: base64url (no padding) of version, fingerprint, steps ---- */
@@ -136,22 +148,69 @@
     return meta.nodeIndex;
   }
 
-  /* Fnv-1a (32 bit) of the UTF-8 bytes: which a<N>.js holds an article. */
-  function shardOf(meta, id) {
-    var bytes = new TextEncoder().encode(id);
-    var h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) {
-      h ^= bytes[i];
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h % meta.shards;
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
   }
 
-  async function article(meta, id) {
-    var shard = await load('a' + shardOf(meta, id));
-    if (!Object.prototype.hasOwnProperty.call(shard, id)) return null;
-    shard[id].id = id;
-    return shard[id];
+  /* The short hash of an id (token::short_hash): the first 6 bytes of the
+   * SHA-1 of its UTF-8 bytes, in hex. */
+  function shortHash(text) {
+    var bytes = Array.from(new TextEncoder().encode(text));
+    var bits = bytes.length * 8;
+    bytes.push(0x80);
+    while (bytes.length % 64 !== 56) bytes.push(0);
+    var high = Math.floor(bits / 0x100000000);
+    bytes.push(high >>> 24, (high >>> 16) & 255, (high >>> 8) & 255, high & 255);
+    var low = bits >>> 0;
+    bytes.push(low >>> 24, (low >>> 16) & 255, (low >>> 8) & 255, low & 255);
+    var h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+    var w = new Array(80);
+    for (var at = 0; at < bytes.length; at += 64) {
+      for (var t = 0; t < 80; t++) {
+        if (t < 16) {
+          var i = at + 4 * t;
+          w[t] = (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+        } else {
+          var x = w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16];
+          w[t] = (x << 1) | (x >>> 31);
+        }
+      }
+      var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+      for (t = 0; t < 80; t++) {
+        var f, k;
+        if (t < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
+        else if (t < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
+        else if (t < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc; }
+        else { f = b ^ c ^ d; k = 0xca62c1d6; }
+        var next = (((a << 5) | (a >>> 27)) + f + e + k + w[t]) | 0;
+        e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = next;
+      }
+      h[0] = (h[0] + a) | 0; h[1] = (h[1] + b) | 0; h[2] = (h[2] + c) | 0;
+      h[3] = (h[3] + d) | 0; h[4] = (h[4] + e) | 0;
+    }
+    var out = [];
+    h.slice(0, 2).forEach(function (v) { out.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255); });
+    return toHex(out.slice(0, HASH_BYTES));
+  }
+
+  /* Where the reader finds the data of a step hash (its k<N>.js entry):
+   * {folder, shard, h: article hash, start: whether it is a walk start}; null: none. */
+  async function locate(meta, h) {
+    var keys = await load(LOCALE, 'k' + (parseInt(h.substr(0, 2), 16) % meta.keys));
+    if (!own(keys, h)) return null;
+    var e = keys[h];
+    return { folder: e[0], shard: e[1], h: e.length > 2 ? e[2] : h, start: e.length > 2 };
+  }
+
+  /* An article's data from the folder a key names; null: not there. */
+  async function article(where) {
+    var shard = await load(where.folder, 'a' + where.shard);
+    if (!own(shard, where.h)) return null;
+    var art = shard[where.h];
+    art.id = art.i;
+    art.h = where.h;
+    art.folder = where.folder;
+    return art;
   }
 
   /* Record ids within their own article are written `#<anchor>`. */
@@ -177,12 +236,9 @@
         step.tree = node[0];
         step.node = node[1];
       } else if (step.tag === 'a' || step.tag === 's') {
-        var keys = await load('k' + (parseInt(step.h.substr(0, 2), 16) % meta.keys));
-        var target = Object.prototype.hasOwnProperty.call(keys, step.h) ? keys[step.h] : null;
-        var hashAt = target === null ? -1 : target.indexOf('#');
-        if (target === null || (step.tag === 'a') !== (hashAt < 0)) throw new TokenError(unknown);
-        step.id = target;
-        step.article = hashAt < 0 ? target : target.slice(0, hashAt);
+        var where = await locate(meta, step.h);
+        if (where === null || (step.tag === 's') !== where.start) throw new TokenError(unknown);
+        step.where = where;
       } else if (step.tag !== 'n' && step.tag !== 'y') {
         throw new TokenError('malformed');
       }
@@ -231,7 +287,7 @@
     if (split === all.length) return question(meta, all);
     var first = all[split];
     if (first.tag !== 's' && first.tag !== 'a') throw new TokenError('malformed');
-    var art = await article(meta, first.article);
+    var art = await article(first.where);
     if (!art) throw new TokenError(decoded.unknown);
     var start = first.tag === 'a' ? art.w[art.w.length - 1] : art.w.find(function (w) { return w.h === first.h; });
     if (!start) throw new TokenError(decoded.unknown);
@@ -259,6 +315,7 @@
     var view = {
       options: [],
       article: art.id,
+      folder: art.folder,
       recs: art.rec,
       crumbs: crumbs(meta, all, label),
       back: all.length > 1 ? encode(meta, all.slice(0, -1)) : ''
@@ -301,9 +358,15 @@
     return out || 'article';
   }
 
+  /* The data of an article by id; null: no such article. */
+  async function articleById(meta, id) {
+    var where = await locate(meta, shortHash(id));
+    return where && !where.start ? article(where) : null;
+  }
+
   /* #article=<id> (Engine::start with Entry::Article); null: no such article. */
   async function articleStart(meta, id) {
-    var art = await article(meta, sanitize(id));
+    var art = await articleById(meta, sanitize(id));
     if (!art) return null;
     if (art.n === 0) return node(meta, encode(meta, [{ tag: 'a', h: art.h }]));
     var options = art.w.slice(0, Math.min(art.n, MAX_OPTIONS)).map(function (w) {
@@ -323,8 +386,10 @@
           return id.indexOf('#') > 0;
         });
         for (var id of symptoms.slice(0, MAX_OPTIONS)) {
-          var art = await article(meta, id.slice(0, id.indexOf('#')));
-          var w = art && art.w.find(function (x) { return x.id !== null && fullId(art, x.id) === id; });
+          var h = shortHash(id);
+          var where = await locate(meta, h);
+          var art = where && where.start ? await article(where) : null;
+          var w = art && art.w.find(function (x) { return x.h === h; });
           if (w) options.push({ label: w.l, token: encode(meta, [{ tag: 's', h: w.h }]) });
         }
         if (symptoms.length === 0) {
@@ -334,7 +399,7 @@
             var aid = sanitize(String(hit.article || String(hit.id || '').split('#')[0]));
             if (seen.has(aid) || seen.size >= MAX_OPTIONS) continue;
             seen.add(aid);
-            var a = await article(meta, aid);
+            var a = await articleById(meta, aid);
             if (a) options.push({ label: a.t, token: encode(meta, [{ tag: 'a', h: a.h }]) });
           }
         }
@@ -451,7 +516,11 @@
       var rec = v.recs[r[0]] || { h: '' };
       var section = el('section', { class: 'record record-' + role, 'data-record': id });
       section.appendChild(el('h2', null, roleLabel(meta, role, id)));
-      if (rec.f) section.appendChild(el('p', { class: 'badge', role: 'note' }, rec.f));
+      // The text's locale: the data's folder unless the record says otherwise.
+      var textLocale = rec.l || v.folder;
+      if (textLocale !== LOCALE) {
+        section.appendChild(el('p', { class: 'badge', role: 'note' }, format(m['tree-not-translated'], { language: textLocale })));
+      }
       // Sanitized when exported (render::markdown_html).
       section.insertAdjacentHTML('beforeend', rec.h);
       (rec.u || []).forEach(function (u) {
@@ -509,7 +578,7 @@
     root.setAttribute('aria-busy', 'true');
     var meta;
     try {
-      meta = await load('meta');
+      meta = await load(LOCALE, 'meta');
     } catch (e) {
       root.removeAttribute('aria-busy');
       root.textContent = 'The troubleshooter data is missing (' + BASE + 'meta.js).';
