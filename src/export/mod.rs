@@ -19,7 +19,7 @@
 pub mod search;
 pub mod walks;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -29,7 +29,7 @@ use crate::i18n::Catalog;
 use crate::kb::KnowledgeBase;
 use crate::model::{Article, ArticleId, Locale};
 use crate::render::pages::{Context, ser};
-use crate::render::{Links, RenderError, STYLE_CSS, Start, Templates, View, url_encode};
+use crate::render::{ArticleFiles, Links, RenderError, STYLE_CSS, Start, Templates, View, url_encode};
 
 /// Which locale folders hold a page of each article.
 ///
@@ -43,8 +43,8 @@ pub struct PageMap {
     locales: Vec<Locale>,
     pages: BTreeMap<ArticleId, Vec<Locale>>,
     chains: BTreeMap<(ArticleId, Locale), Locale>,
-    /// Lowercase file name → article, to turn `other.md#cause-1` links into page links.
-    files: HashMap<String, ArticleId>,
+    /// Turns `other.md#cause-1` links in content into page links.
+    files: ArticleFiles,
 }
 
 impl PageMap {
@@ -52,13 +52,8 @@ impl PageMap {
     pub fn new(kb: &KnowledgeBase, locales: &[Locale]) -> PageMap {
         let mut pages = BTreeMap::new();
         let mut chains = BTreeMap::new();
-        let mut files = HashMap::new();
+        let files = ArticleFiles::new(kb);
         for a in &kb.articles {
-            for v in a.variants.values() {
-                if let Some(name) = v.path.file_name().and_then(|n| n.to_str()) {
-                    files.entry(name.to_lowercase()).or_insert_with(|| a.id.clone());
-                }
-            }
             let mut written: Vec<Locale> = locales.iter().filter(|l| a.variants.contains_key(*l)).cloned().collect();
             if written.is_empty()
                 && let Some(first) = locales.first()
@@ -114,12 +109,7 @@ impl PageMap {
 
     /// The article (and anchor) a Markdown link destination in content names.
     pub fn resolve<'d>(&self, dest: &'d str) -> Option<(&ArticleId, Option<&'d str>)> {
-        if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
-            return None;
-        }
-        let (path, anchor) = dest.split_once('#').map_or((dest, None), |(p, a)| (p, Some(a)));
-        let name = path.rsplit('/').next()?.to_lowercase();
-        Some((self.files.get(&name)?, anchor))
+        self.files.resolve(dest)
     }
 
     /// Every page to write: (locale folder, article).
