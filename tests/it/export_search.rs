@@ -21,6 +21,8 @@ use crate::chromium::{Chromium, artifacts, wait_for_text};
 use crate::harness::{load, locale, repo, shared};
 
 const LOCALES: [&str; 6] = ["en-us", "de-de", "pl-pl", "pt-br", "sv-se", "zh-cn"];
+/// The locales of `content/` and one with neither content nor UI strings of its own.
+const READERS: [&str; 7] = ["en-us", "de-de", "pl-pl", "pt-br", "sv-se", "zh-cn", "fr-fr"];
 
 /// A minimal search page, as the export's pages engineer writes it.
 fn page(tag: &str) -> String {
@@ -36,10 +38,11 @@ fn page(tag: &str) -> String {
     )
 }
 
-/// Writes the indexes ([`index_locales`]), the search pages of `LOCALES` and
-/// the script into `site`; the stats of each index folder, and how long they took.
-fn write_site(kb: &KnowledgeBase, site: &Path) -> (Vec<(String, IndexStats)>, Duration) {
-    let locales: Vec<_> = LOCALES.iter().map(|t| locale(t)).collect();
+/// Exports `readers` ([`index_locales`]: their indexes and what they
+/// search), their search pages and the script into `site`; the stats of each
+/// index folder, and how long they took.
+fn write_site(kb: &KnowledgeBase, readers: &[&str], site: &Path) -> (Vec<(String, IndexStats)>, Duration) {
+    let locales: Vec<_> = readers.iter().map(|t| locale(t)).collect();
     let pages = PageMap::new(kb, &locales);
     let catalog = Catalog::embedded();
     std::fs::create_dir_all(site.join("assets")).expect("assets dir");
@@ -129,9 +132,9 @@ fn documents(search: &Path) -> Vec<Doc> {
 fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once() {
     let content = content_with_partial_swedish();
     let kb = load(&[content.path().to_owned()]);
-    let pages = PageMap::new(&kb, &LOCALES.map(locale));
+    let pages = PageMap::new(&kb, &READERS.map(locale));
     let dir = tempfile::tempdir().expect("temp dir");
-    let (stats, _) = write_site(&kb, dir.path());
+    let (stats, _) = write_site(&kb, &READERS, dir.path());
     let texts: BTreeMap<String, BTreeSet<String>> = kb
         .articles
         .iter()
@@ -142,7 +145,7 @@ fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once
     for (tag, s) in &stats {
         let search = dir.path().join(tag).join("search");
         let meta = data_of(&search.join("meta.js"));
-        assert_eq!(meta["docs"], json!(s.docs), "{tag}");
+        assert_eq!(meta["docs"].as_u64().unwrap_or(0), s.docs as u64, "{tag}");
         let docs = documents(&search);
         assert_eq!(docs.len(), s.docs, "{tag}: every document is in a doc shard");
         // No fallback copies: the index of T holds T texts (and, in the first
@@ -151,7 +154,7 @@ fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once
             assert!(texts[id].contains(text), "{tag}: {id} has no {text} text");
             assert!(text == tag || !texts[id].contains(tag.as_str()), "{tag}: {id} copied though it has {tag} text");
         }
-        let shards: Vec<&str> = meta["shards"].as_str().expect("shards").split(' ').collect();
+        let shards: Vec<&str> = meta["shards"].as_str().map_or(vec![], |s| s.split(' ').collect());
         assert_eq!(shards.len(), s.term_shards);
         for (i, shard_key) in shards.iter().enumerate() {
             let flat = data_of(&search.join(format!("t{i}.js")));
@@ -169,12 +172,14 @@ fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once
     assert_eq!(docs_of["en-us"].len(), texts.values().filter(|t| t.contains("en-us")).count());
 
     // What each reader sees: its own texts, and each record without one exactly once, from a fallback index.
-    for reader in LOCALES {
+    for reader in READERS {
         let meta = data_of(&dir.path().join(reader).join("search/meta.js"));
+        let own = docs_of.get(reader).is_some_and(|d| !d.is_empty());
+        assert_eq!(own, meta["docs"].as_u64().is_some(), "{reader}: an index only where there are texts");
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (i, u) in meta["use"].as_array().expect("use").iter().enumerate() {
             let index = u["l"].as_str().expect("index locale");
-            assert_eq!(i == 0, index == reader, "{reader}: its own index first, then fallbacks: {u}");
+            assert_eq!(i == 0 && own, index == reader, "{reader}: its own index first, then fallbacks: {u}");
             let docs = &docs_of[index];
             let hide: BTreeSet<u32> =
                 u["hide"].as_str().map_or_else(BTreeSet::new, |l| decode_list(l).expect("hide").into_iter().collect());
@@ -292,7 +297,7 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
     // Kept in target/test-artifacts/export-search/ to open by hand.
     let dir = artifacts().join("export-search");
     let _ = std::fs::remove_dir_all(&dir);
-    write_site(&kb, &dir);
+    write_site(&kb, &READERS, &dir);
     let url = |tag: &str, q: &str| {
         let mut u = url_of(&dir.join(tag).join("search.html"));
         if !q.is_empty() {
@@ -429,6 +434,17 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
         assert_eq!(hit["fallback"], json!("en-us"), "{hit}");
         let (article, anchor) = untranslated.split_once('#').unwrap_or_default();
         assert_eq!(hit["href"], json!(format!("a/{article}.html#{anchor}")), "{hit}");
+
+        // A locale without content searches the fallback index: everything is "not translated".
+        driver.goto(url("fr-fr", "401017")).await?;
+        wait_for_text(driver, "#results ol.results li p.meta span.badge", "en-us").await?;
+        let hits = query(driver, "Harbor Sync Agent").await;
+        assert!(!hits.is_empty(), "fr-fr finds the English texts");
+        for h in &hits {
+            assert_eq!(h["fallback"], json!("en-us"), "{h}");
+            let href = h["href"].as_str().unwrap_or("");
+            assert!(href.starts_with(&format!("../en-us/a/{}.html#", h["article"].as_str().unwrap_or(""))), "{h}");
+        }
         Ok(())
     }
     .await;
@@ -465,7 +481,7 @@ fn corpus_site() -> Option<&'static Site> {
         let loaded = started.elapsed();
         let site = artifacts().join("export-search-corpus");
         let _ = std::fs::remove_dir_all(&site);
-        let (stats, written) = write_site(&kb, &site);
+        let (stats, written) = write_site(&kb, &LOCALES, &site);
         eprintln!("corpus: {} articles loaded in {loaded:.1?}; indexes written in {written:.1?}", kb.articles.len());
         Some((site, stats))
     })
