@@ -418,11 +418,13 @@ fn write_site(
         files.push(("sitemap.xml".into(), sitemap(base, &files).into_bytes()));
     }
     let mut stats = ExportStats { locales: locales.clone(), article_pages: article_count, ..ExportStats::default() };
-    // The offline search index and walk data of each locale.
+    // The offline search index of each text locale (and what each locale's readers search), walk data of each locale.
     let walk_data = walks::Walks::build(kb, catalog, &pages);
-    let data: Vec<Result<(u64, usize), ExportError>> = locales
+    let index_locales = search::index_locales(kb, &pages);
+    let data: Vec<Result<(u64, usize), ExportError>> = index_locales
         .par_iter()
-        .flat_map(|locale| [(locale, true), (locale, false)])
+        .map(|locale| (locale, true))
+        .chain(locales.par_iter().map(|locale| (locale, false)))
         .map(|(locale, is_search)| {
             let folder = dir.join(locale.as_str()).join(if is_search { "search" } else { "walk" });
             let written = if is_search {
@@ -431,7 +433,9 @@ fn write_site(
             } else {
                 walk_data.write(locale, &folder).map(|s| (s.bytes, s.files))
             };
-            tick();
+            if !is_search || locales.contains(locale) {
+                tick();
+            }
             written.map_err(io_error(&folder))
         })
         .collect();

@@ -1,21 +1,28 @@
-//! The export's offline search: the index written for `content/`, then the
-//! real `search.js` in headless Chromium from `file://` (tokenizer parity with
-//! Rust, queries, rendering), and the index size on the whole corpus.
+//! The export's offline search: the indexes written for `content/` (one per
+//! text locale; what each reader sees in them), then the real `search.js` in
+//! headless Chromium from `file://` (tokenizer parity with Rust, queries,
+//! fallback documents, rendering), and the index size and first-search
+//! payload on the whole corpus.
 
-use std::path::Path;
-use std::time::Instant;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 use tshoot::KnowledgeBase;
 use tshoot::export::PageMap;
-use tshoot::export::search::{IndexStats, SEARCH_JS, decode_postings, tokens, write_index};
+use tshoot::export::search::{IndexStats, SEARCH_JS, decode_list, decode_postings, index_locales, tokens, write_index};
 use tshoot::i18n::Catalog;
+use tshoot::model::ArticleId;
 
 use crate::chromium::{Chromium, artifacts, wait_for_text};
 use crate::harness::{load, locale, repo, shared};
 
 const LOCALES: [&str; 6] = ["en-us", "de-de", "pl-pl", "pt-br", "sv-se", "zh-cn"];
+/// The locales of `content/` and one with neither content nor UI strings of its own.
+const READERS: [&str; 7] = ["en-us", "de-de", "pl-pl", "pt-br", "sv-se", "zh-cn", "fr-fr"];
 
 /// A minimal search page, as the export's pages engineer writes it.
 fn page(tag: &str) -> String {
@@ -31,22 +38,51 @@ fn page(tag: &str) -> String {
     )
 }
 
-/// Writes the index of every locale, the pages and the script into `site`.
-fn write_site(kb: &KnowledgeBase, site: &Path) -> Vec<(String, IndexStats)> {
-    let locales: Vec<_> = LOCALES.iter().map(|t| locale(t)).collect();
+/// Exports `readers` ([`index_locales`]: their indexes and what they
+/// search), their search pages and the script into `site`; the stats of each
+/// index folder, and how long they took.
+fn write_site(kb: &KnowledgeBase, readers: &[&str], site: &Path) -> (Vec<(String, IndexStats)>, Duration) {
+    let locales: Vec<_> = readers.iter().map(|t| locale(t)).collect();
     let pages = PageMap::new(kb, &locales);
     let catalog = Catalog::embedded();
     std::fs::create_dir_all(site.join("assets")).expect("assets dir");
     std::fs::write(site.join("assets/search.js"), SEARCH_JS).expect("search.js");
-    locales
+    let started = Instant::now();
+    let stats = index_locales(kb, &pages)
         .iter()
         .map(|l| {
-            let folder = site.join(l.as_str());
-            let stats = write_index(kb, &catalog, &pages, l, &folder.join("search")).expect("index");
-            std::fs::write(folder.join("search.html"), page(l.as_str())).expect("page");
+            let stats = write_index(kb, &catalog, &pages, l, &site.join(l.as_str()).join("search")).expect("index");
             (l.to_string(), stats)
         })
-        .collect()
+        .collect();
+    let took = started.elapsed();
+    for l in &locales {
+        std::fs::write(site.join(l.as_str()).join("search.html"), page(l.as_str())).expect("page");
+    }
+    (stats, took)
+}
+
+/// `content/` with one record (409012's cause 2) left out of the Swedish
+/// translation, so a Swedish page shows a record's English text.
+fn content_with_partial_swedish() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("dir");
+        for e in std::fs::read_dir(from).expect("read dir").flatten() {
+            if e.file_type().expect("type").is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(&repo("content"), dir.path());
+    let file = dir.path().join("sv-se/error-409012-file-lock-conflict.md");
+    let text = std::fs::read_to_string(&file).expect("sv-se 409012");
+    let (start, end) = (text.find("### <a name=\"cause-2\">"), text.find("## <a name=\"solutions\">"));
+    let (Some(start), Some(end)) = (start, end) else { panic!("409012 in sv-se has cause 2, then solutions") };
+    std::fs::write(&file, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    dir
 }
 
 /// The data of one index file (`tshootSearchData("de-de","t0",DATA);`).
@@ -57,18 +93,68 @@ fn data_of(path: &Path) -> Value {
     serde_json::from_str(body).expect("index file holds JSON")
 }
 
+/// One document of an index: record id (`article#anchor`), text locale, the href its doc shard gives.
+struct Doc {
+    id: String,
+    text: String,
+    href: Option<String>,
+}
+
+/// The documents of the index in `search`, by number.
+fn documents(search: &Path) -> Vec<Doc> {
+    let meta = data_of(&search.join("meta.js"));
+    let index = meta["locale"].as_str().expect("locale").to_owned();
+    let docs = meta["docs"].as_u64().unwrap_or(0) as usize;
+    let per_shard = meta["docShard"].as_u64().unwrap_or(1) as usize;
+    let mut copies = BTreeMap::new();
+    for (l, list) in meta["copies"].as_object().into_iter().flatten() {
+        for n in decode_list(list.as_str().expect("list")).expect("copies decode") {
+            copies.insert(n as usize, l.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for i in 0..docs.div_ceil(per_shard) {
+        let shard = data_of(&search.join(format!("d{i}.js")));
+        for d in shard["d"].as_array().expect("docs") {
+            let a = &shard["a"][d[0].as_u64().expect("article index") as usize];
+            let text = copies.get(&out.len()).cloned().unwrap_or_else(|| index.clone());
+            out.push(Doc {
+                id: format!("{}#{}", a[0].as_str().expect("id"), d[1].as_str().expect("anchor")),
+                text,
+                href: a[2].as_str().map(str::to_owned),
+            });
+        }
+    }
+    out
+}
+
 #[test]
-fn bundled_content_index_is_complete_and_decodes() {
-    let kb = load(&[repo("content")]);
+fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once() {
+    let content = content_with_partial_swedish();
+    let kb = load(&[content.path().to_owned()]);
+    let pages = PageMap::new(&kb, &READERS.map(locale));
     let dir = tempfile::tempdir().expect("temp dir");
-    let stats = write_site(&kb, dir.path());
-    let records: usize = kb.articles.iter().map(|a| a.records.len()).sum();
+    let (stats, _) = write_site(&kb, &READERS, dir.path());
+    let texts: BTreeMap<String, BTreeSet<String>> = kb
+        .articles
+        .iter()
+        .flat_map(|a| a.records.iter())
+        .map(|r| (r.id.to_string(), r.texts.keys().map(|l| l.to_string()).collect()))
+        .collect();
+    let mut docs_of = BTreeMap::new();
     for (tag, s) in &stats {
-        assert_eq!(s.docs, records, "{tag}: one document per record");
         let search = dir.path().join(tag).join("search");
         let meta = data_of(&search.join("meta.js"));
-        assert_eq!(meta["docs"], json!(records));
-        let shards: Vec<&str> = meta["shards"].as_str().expect("shards").split(' ').collect();
+        assert_eq!(meta["docs"].as_u64().unwrap_or(0), s.docs as u64, "{tag}");
+        let docs = documents(&search);
+        assert_eq!(docs.len(), s.docs, "{tag}: every document is in a doc shard");
+        // No fallback copies: the index of T holds T texts (and, in the first
+        // fallback locale's, the records with no text there, in their own locale).
+        for Doc { id, text, .. } in &docs {
+            assert!(texts[id].contains(text), "{tag}: {id} has no {text} text");
+            assert!(text == tag || !texts[id].contains(tag.as_str()), "{tag}: {id} copied though it has {tag} text");
+        }
+        let shards: Vec<&str> = meta["shards"].as_str().map_or(vec![], |s| s.split(' ').collect());
         assert_eq!(shards.len(), s.term_shards);
         for (i, shard_key) in shards.iter().enumerate() {
             let flat = data_of(&search.join(format!("t{i}.js")));
@@ -78,10 +164,62 @@ fn bundled_content_index_is_complete_and_decodes() {
                 assert!(key >= *shard_key, "{key} sorts into shard {i}");
                 let own = value.rsplit('~').next().unwrap_or("");
                 let postings = decode_postings(own).unwrap_or_else(|| panic!("{tag} {key}: {value}"));
-                assert!(postings.iter().all(|(d, w)| (*d as usize) < records && (1..16).contains(w)), "{key}");
+                assert!(postings.iter().all(|(d, w)| (*d as usize) < s.docs && (1..16).contains(w)), "{key}");
             }
         }
+        docs_of.insert(tag.clone(), docs);
     }
+    assert_eq!(docs_of["en-us"].len(), texts.values().filter(|t| t.contains("en-us")).count());
+
+    // What each reader sees: its own texts, and each record without one exactly once, from a fallback index.
+    for reader in READERS {
+        let meta = data_of(&dir.path().join(reader).join("search/meta.js"));
+        let own = docs_of.get(reader).is_some_and(|d| !d.is_empty());
+        assert_eq!(own, meta["docs"].as_u64().is_some(), "{reader}: an index only where there are texts");
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (i, u) in meta["use"].as_array().expect("use").iter().enumerate() {
+            let index = u["l"].as_str().expect("index locale");
+            assert_eq!(i == 0 && own, index == reader, "{reader}: its own index first, then fallbacks: {u}");
+            let docs = &docs_of[index];
+            let hide: BTreeSet<u32> =
+                u["hide"].as_str().map_or_else(BTreeSet::new, |l| decode_list(l).expect("hide").into_iter().collect());
+            let only: Option<BTreeSet<u32>> =
+                u["only"].as_str().map(|l| decode_list(l).expect("only").into_iter().collect());
+            let mut page = BTreeMap::new();
+            for (l, list) in u["page"].as_object().into_iter().flatten() {
+                for n in decode_list(list.as_str().expect("page list")).expect("page decode") {
+                    page.insert(n, l.as_str());
+                }
+            }
+            for (n, Doc { id, text, href }) in docs.iter().enumerate() {
+                let n = n as u32;
+                if hide.contains(&n) || only.as_ref().is_some_and(|o| !o.contains(&n)) {
+                    continue;
+                }
+                assert!(seen.insert(id.clone(), text.clone()).is_none(), "{reader}: {id} seen twice");
+                // The link search.js makes: the reader's page of the article, as the pages link it.
+                let (article, anchor) = id.split_once('#').expect("record id");
+                let href = match page.get(&n) {
+                    Some(l) => format!("../{l}/a/{article}.html"),
+                    None => href.clone().unwrap_or_else(|| format!("../{index}/a/{article}.html")),
+                };
+                let href = href.strip_prefix(&format!("../{reader}/")).map_or(href.clone(), str::to_owned);
+                let expected = pages.article_href(&locale(reader), &ArticleId::sanitize(article), Some(anchor));
+                assert_eq!(Some(format!("{href}#{anchor}")), expected, "{reader}: {id} in {index}");
+            }
+        }
+        for (id, locales) in &texts {
+            let text = seen.get(id).unwrap_or_else(|| panic!("{reader}: {id} not seen"));
+            if locales.contains(reader) {
+                assert_eq!(text, reader, "{reader}: {id} has {reader} text, so not its {text} text");
+            }
+        }
+        assert_eq!(seen.len(), texts.len(), "{reader}");
+    }
+    let sv: Vec<&String> =
+        texts.iter().filter(|(_, l)| l.contains("en-us") && !l.contains("sv-se")).map(|(id, _)| id).collect();
+    assert!(!sv.is_empty(), "content/ has records with English text and no Swedish one");
+
     let pl = data_of(&dir.path().join("pl-pl/search/meta.js"));
     let forms: Vec<&str> =
         pl["t"]["results"].as_array().expect("results").iter().filter_map(|r| r[1].as_str()).collect();
@@ -137,11 +275,29 @@ fn first_article(hits: &[Value]) -> &str {
 async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriverResult<()> {
     let Some(browser) = Chromium::start().await else { return Ok(()) };
     let driver = &browser.driver;
-    let kb = load(&[repo("content")]);
+    let content = content_with_partial_swedish();
+    let kb = load(&[content.path().to_owned()]);
+    let (de, sv, en) = (locale("de-de"), locale("sv-se"), locale("en-us"));
+    let records = || kb.articles.iter().flat_map(|a| a.records.iter().map(move |r| (a, r)));
+    let with_german: BTreeSet<String> =
+        records().filter(|(_, r)| r.texts.contains_key(&de)).map(|(_, r)| r.id.to_string()).collect();
+    let english_only: BTreeSet<String> =
+        kb.articles.iter().filter(|a| a.variants.keys().eq([&en])).map(|a| a.id.to_string()).collect();
+    // A record with English text and no Swedish one, in an article translated into Swedish:
+    // its longest words as a query.
+    let (untranslated, words) = records()
+        .find(|(a, r)| a.variants.contains_key(&sv) && !r.texts.contains_key(&sv) && r.texts.contains_key(&en))
+        .map(|(_, r)| {
+            let mut words: Vec<String> = tokens(&r.texts[&en].markdown);
+            words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+            words.dedup();
+            (r.id.to_string(), words.into_iter().take(4).collect::<Vec<_>>().join(" "))
+        })
+        .expect("a record without Swedish text in an article with a Swedish translation");
     // Kept in target/test-artifacts/export-search/ to open by hand.
     let dir = artifacts().join("export-search");
     let _ = std::fs::remove_dir_all(&dir);
-    write_site(&kb, &dir);
+    write_site(&kb, &READERS, &dir);
     let url = |tag: &str, q: &str| {
         let mut u = url_of(&dir.join(tag).join("search.html"));
         if !q.is_empty() {
@@ -234,6 +390,61 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
             let hits = query(driver, "0x8007016A").await;
             assert_eq!(first_article(&hits), "0x8007016a-cloudfileprovidernotrunning", "{tag}: {hits:#?}");
         }
+
+        // A German reader sees the German document of a translated record, never
+        // its English one, and the English documents of records without German text.
+        let queries =
+            ["sync token expired", "cloud file provider is not running", "device not authorized", "path too long"];
+        let mut english_hidden = 0;
+        let mut fallback_articles = BTreeSet::new();
+        for q in queries {
+            driver.goto(url("en-us", "")).await?;
+            let en_hits = js(driver, "return tshootSearch.query(arguments[0], {limit: 50});", vec![json!(q)]).await;
+            english_hidden += en_hits
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|h| h["id"].as_str().is_some_and(|id| with_german.contains(id)))
+                .count();
+            driver.goto(url("de-de", "")).await?;
+            let hits = js(driver, "return tshootSearch.query(arguments[0], {limit: 50});", vec![json!(q)]).await;
+            for h in hits.as_array().into_iter().flatten() {
+                let (id, article) = (h["id"].as_str().unwrap_or(""), h["article"].as_str().unwrap_or(""));
+                let href = h["href"].as_str().unwrap_or("");
+                if h["fallback"] == json!("en-us") {
+                    assert_eq!(h["locale"], json!("en-us"), "{h}");
+                    assert!(!with_german.contains(id), "{q}: the English text of {id}, which has German text: {h}");
+                    fallback_articles.insert(article.to_owned());
+                    let page = if english_only.contains(article) { "../en-us/a/" } else { "a/" };
+                    assert!(href.starts_with(&format!("{page}{article}.html#")), "{h}");
+                } else {
+                    assert_eq!((&h["locale"], &h["fallback"]), (&json!("de-de"), &Value::Null), "{q}: {h}");
+                    assert!(href.starts_with(&format!("a/{article}.html#")), "{h}");
+                }
+            }
+        }
+        assert!(english_hidden > 0, "the queries find English texts of records with German text in en-us");
+        assert!(fallback_articles.iter().any(|a| english_only.contains(a)), "{fallback_articles:?}");
+
+        // Swedish has fewer records: the English text of one it lacks links to the Swedish page.
+        driver.goto(url("sv-se", "")).await?;
+        let hits = js(driver, "return tshootSearch.query(arguments[0], {limit: 50});", vec![json!(words)]).await;
+        let hit = hits.as_array().into_iter().flatten().find(|h| h["id"] == json!(untranslated));
+        let hit = hit.unwrap_or_else(|| panic!("sv-se {words:?}: no {untranslated} in {hits:#}"));
+        assert_eq!(hit["fallback"], json!("en-us"), "{hit}");
+        let (article, anchor) = untranslated.split_once('#').unwrap_or_default();
+        assert_eq!(hit["href"], json!(format!("a/{article}.html#{anchor}")), "{hit}");
+
+        // A locale without content searches the fallback index: everything is "not translated".
+        driver.goto(url("fr-fr", "401017")).await?;
+        wait_for_text(driver, "#results ol.results li p.meta span.badge", "en-us").await?;
+        let hits = query(driver, "Harbor Sync Agent").await;
+        assert!(!hits.is_empty(), "fr-fr finds the English texts");
+        for h in &hits {
+            assert_eq!(h["fallback"], json!("en-us"), "{h}");
+            let href = h["href"].as_str().unwrap_or("");
+            assert!(href.starts_with(&format!("../en-us/a/{}.html#", h["article"].as_str().unwrap_or(""))), "{h}");
+        }
         Ok(())
     }
     .await;
@@ -256,90 +467,110 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-/// Index size on the whole shared corpus for en-us (printed; run with `--nocapture`).
-#[test]
-fn corpus_index_size_for_en_us() {
-    let Some(root) = shared("corpus") else { return };
-    let started = Instant::now();
-    let kb = load(&[root]);
-    let loaded = started.elapsed();
-    let locales: Vec<_> = LOCALES.iter().map(|t| locale(t)).collect();
-    let pages = PageMap::new(&kb, &locales);
-    // Kept in target/test-artifacts/export-search-corpus/ to look at.
-    let search = artifacts().join("export-search-corpus/en-us/search");
-    let _ = std::fs::remove_dir_all(&search);
-    let started = Instant::now();
-    let stats = write_index(&kb, &Catalog::embedded(), &pages, &locale("en-us"), &search).expect("index");
-    let written = started.elapsed();
-    let size = |name: &str| std::fs::metadata(search.join(name)).map_or(0, |m| m.len());
-    let files: Vec<String> = std::fs::read_dir(&search)
-        .expect("index dir")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    let sum = |prefix: char| -> u64 { files.iter().filter(|f| f.starts_with(prefix)).map(|f| size(f)).sum() };
-    let biggest = files.iter().filter(|f| f.starts_with('t')).map(|f| size(f)).max().unwrap_or(0);
-    eprintln!(
-        "corpus en-us: {} articles loaded in {loaded:.1?}; index written in {written:.1?}\n  docs {}, terms {}, \
-         files {}, total {} bytes\n  meta.js {} bytes\n  term shards {} avg {} bytes (max {})\n  doc shards {} avg {} bytes",
-        kb.articles.len(),
-        stats.docs,
-        stats.terms,
-        files.len(),
-        stats.bytes,
-        size("meta.js"),
-        stats.term_shards,
-        sum('t') / stats.term_shards.max(1) as u64,
-        biggest,
-        stats.doc_shards,
-        sum('d') / stats.doc_shards.max(1) as u64,
-    );
-    assert_eq!(stats.term_shards + stats.doc_shards + 1, files.len());
-    assert_eq!(stats.bytes, files.iter().map(|f| size(f)).sum::<u64>());
+/// A written site: its folder, and the stats of each index folder.
+type Site = (PathBuf, Vec<(String, IndexStats)>);
+
+/// The whole shared corpus's indexes, written once per test run (a debug
+/// build takes a while) into target/test-artifacts/export-search-corpus/.
+fn corpus_site() -> Option<&'static Site> {
+    static SITE: OnceLock<Option<Site>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = shared("corpus")?;
+        let started = Instant::now();
+        let kb = load(&[root]);
+        let loaded = started.elapsed();
+        let site = artifacts().join("export-search-corpus");
+        let _ = std::fs::remove_dir_all(&site);
+        let (stats, written) = write_site(&kb, &LOCALES, &site);
+        eprintln!("corpus: {} articles loaded in {loaded:.1?}; indexes written in {written:.1?}", kb.articles.len());
+        Some((site, stats))
+    })
+    .as_ref()
 }
 
-/// What a first search loads on the whole corpus (en-us), in Chromium:
-/// search.js plus the index files it inserted (printed; run with `--nocapture`).
+/// Index size per locale on the whole shared corpus (printed; run with `--nocapture`).
+#[test]
+fn corpus_index_size() {
+    let Some((site, stats)) = corpus_site() else { return };
+    let (mut files, mut bytes) = (0, 0);
+    for (tag, s) in stats {
+        let search = site.join(tag).join("search");
+        let names: Vec<String> = std::fs::read_dir(&search)
+            .expect("index dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let size = |name: &str| std::fs::metadata(search.join(name)).map_or(0, |m| m.len());
+        let sum = |prefix: char| -> u64 { names.iter().filter(|f| f.starts_with(prefix)).map(|f| size(f)).sum() };
+        let biggest = names.iter().filter(|f| f.starts_with('t')).map(|f| size(f)).max().unwrap_or(0);
+        eprintln!(
+            "corpus {tag}: docs {}, terms {}, files {}, total {} bytes; meta.js {} bytes; term shards {} avg {} \
+             bytes (max {}); doc shards {} avg {} bytes",
+            s.docs,
+            s.terms,
+            names.len(),
+            s.bytes,
+            size("meta.js"),
+            s.term_shards,
+            sum('t') / s.term_shards.max(1) as u64,
+            biggest,
+            s.doc_shards,
+            sum('d') / s.doc_shards.max(1) as u64,
+        );
+        assert_eq!(s.term_shards + s.doc_shards + 1, names.len(), "{tag}");
+        assert_eq!(s.bytes, names.iter().map(|f| size(f)).sum::<u64>(), "{tag}");
+        files += names.len();
+        bytes += s.bytes;
+    }
+    eprintln!("corpus: {files} search files, {bytes} bytes");
+    // One index per text locale: the English texts once, not once per locale.
+    assert!(files < 4000, "{files} search files");
+}
+
+/// What a first search loads on the whole corpus, in English and German, in
+/// Chromium: search.js plus the index files it inserted (printed; run with `--nocapture`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_searches_on_the_corpus_load_little() -> WebDriverResult<()> {
-    let Some(root) = shared("corpus") else { return Ok(()) };
+    let Some((site, _)) = corpus_site() else { return Ok(()) };
     let Some(browser) = Chromium::start().await else { return Ok(()) };
     let driver = &browser.driver;
-    let kb = load(&[root]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let en = locale("en-us");
-    let pages = PageMap::new(&kb, std::slice::from_ref(&en));
-    let search = dir.path().join("en-us/search");
-    write_index(&kb, &Catalog::embedded(), &pages, &en, &search).expect("index");
-    std::fs::create_dir_all(dir.path().join("assets")).expect("assets dir");
-    std::fs::write(dir.path().join("assets/search.js"), SEARCH_JS).expect("search.js");
-    std::fs::write(dir.path().join("en-us/search.html"), page("en-us")).expect("page");
     let queries = [
-        "device disconnects from IoT hub",
-        "0x80070005",
-        "Outlook crashes when opening attachments",
-        "the printer is offline",
-        "DeviceNotFound",
-        "windows update error 0x80070643",
-        "cannot conect to vpn",
+        ("en-us", "device disconnects from IoT hub"),
+        ("en-us", "0x80070005"),
+        ("en-us", "Outlook crashes when opening attachments"),
+        ("en-us", "the printer is offline"),
+        ("en-us", "DeviceNotFound"),
+        ("en-us", "windows update error 0x80070643"),
+        ("en-us", "cannot conect to vpn"),
+        ("de-de", "Gerät trennt die Verbindung zum IoT Hub"),
+        ("de-de", "Outlook stürzt beim Öffnen von Anlagen ab"),
+        ("de-de", "DeviceNotFound"),
+        ("de-de", "0x80070643"),
     ];
     let result: WebDriverResult<()> = async {
-        for q in queries {
+        for (tag, q) in queries {
             let started = Instant::now();
-            driver.goto(format!("{}?q={}", url_of(&dir.path().join("en-us/search.html")), encode(q))).await?;
+            driver.goto("about:blank").await?;
+            driver.goto(format!("{}?q={}", url_of(&site.join(tag).join("search.html")), encode(q))).await?;
             wait_for_text(driver, "#results p[role=status]", "").await?;
             let elapsed = started.elapsed();
             let loaded = js(driver, "return tshootSearch.loaded();", vec![]).await;
-            let files: Vec<&str> = loaded.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            let bytes: u64 = files.iter().map(|f| std::fs::metadata(search.join(f)).map_or(0, |m| m.len())).sum();
+            let urls: Vec<&str> = loaded.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let bytes: u64 = urls
+                .iter()
+                .map(|u| {
+                    let path = u.strip_prefix("file://").unwrap_or_else(|| panic!("an absolute file URL: {u}"));
+                    std::fs::metadata(path).map_or_else(|e| panic!("{path}: {e}"), |m| m.len())
+                })
+                .sum();
             let hits = driver.find_all(By::Css("#results ol.results > li")).await?.len();
             let first = match driver.find(By::Css("#results ol.results > li > h2 > a")).await {
                 Ok(a) => a.attr("href").await?.unwrap_or_default(),
                 Err(_) => String::new(),
             };
             eprintln!(
-                "{q:?}: {hits} hits in {elapsed:.0?}, {} files, {bytes} index bytes + {} search.js = {} bytes; first {first}",
-                files.len(),
+                "{tag} {q:?}: {hits} hits in {elapsed:.0?}, {} files, {bytes} index bytes + {} search.js = {} bytes; first {first}",
+                urls.len(),
                 SEARCH_JS.len(),
                 bytes + SEARCH_JS.len() as u64
             );

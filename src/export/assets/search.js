@@ -1,12 +1,17 @@
 /* tshoot offline search. A plain script (no modules, no fetch, no wasm) so it
- * works from file://: the index (written by src/export/search.rs, whose module
- * documentation describes the format) is loaded by inserting <script> tags,
+ * works from file://: the indexes (written by src/export/search.rs, whose module
+ * documentation describes the format) are loaded by inserting <script> tags,
  * each calling tshootSearchData(locale, name, data).
  *
- * The page says where the index is: an element with data-index="search/" (the
- * search page: <div id="results" data-locale="de-de" data-index="search/">)
- * or data-search-index="search/" (the troubleshooter), and data-locale.
- * API: tshootSearch.query(text, {kind, limit}) → Promise<hits>. */
+ * The page says where the reader's index is: an element with data-index="search/"
+ * (the search page: <div id="results" data-locale="de-de" data-index="search/">)
+ * or data-search-index="search/" (the troubleshooter), and data-locale. The
+ * reader's meta.js names the indexes to search (its own, then the fallback
+ * locales', in folders beside it: ../en-us/search/) and which of their
+ * documents it sees; results of all of them are merged and ranked.
+ * API: tshootSearch.query(text, {kind, limit, perArticle}) → Promise<hits>;
+ * show(text, container?); tokens(text); countText(n); configure({index, locale});
+ * loaded() → the absolute URLs of the data files loaded so far, in order. */
 (function () {
   "use strict";
 
@@ -73,7 +78,9 @@
   var data = {};
   var pending = {};
   var loadedFiles = [];
-  var shardCache = {};
+  /* Index locale → {locale, meta, shards: {i: {keys, map}}}. */
+  var indexes = {};
+  var readerPromise = null;
 
   window.tshootSearchData = function (locale, name, value) {
     data[locale + "/" + name] = value;
@@ -89,18 +96,26 @@
     return config;
   }
 
-  function load(name) {
+  /* The folder of a locale's index: the reader's is the page's data-index
+   * (`<site>/<reader>/search/`); the others sit beside it. */
+  function baseOf(locale) {
     var c = findConfig();
-    var key = c.locale + "/" + name;
+    if (locale === c.locale) return c.base;
+    if (c.base === "search/") return "../" + locale + "/search/";
+    return c.base + "../../" + locale + "/search/";
+  }
+
+  function load(locale, name) {
+    var key = locale + "/" + name;
     if (key in data) return Promise.resolve(data[key]);
     if (pending[key]) return pending[key];
     pending[key] = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
-      s.src = c.base + name + ".js";
+      s.src = baseOf(locale) + name + ".js";
       s.async = true;
       s.onload = function () {
         delete pending[key];
-        loadedFiles.push(name + ".js");
+        loadedFiles.push(s.src);
         if (key in data) resolve(data[key]);
         else reject(new Error("tshoot search: " + s.src + " holds no data for " + key));
       };
@@ -113,41 +128,115 @@
     return pending[key];
   }
 
-  function meta() {
-    return load("meta").then(function (m) {
-      if (typeof m.shards === "string") {
-        m.shards = m.shards.split(" ");
-        m.common = new Set(m.common ? m.common.split(" ") : []);
+  /* A list of numbers (base64 VLQ differences) → Set. */
+  function numbers(text) {
+    var out = new Set();
+    var n = 0;
+    var value = 0;
+    var scale = 1;
+    for (var i = 0; i < (text || "").length; i++) {
+      var d = B64.indexOf(text.charAt(i));
+      value += (d & 31) * scale;
+      if (d & 32) {
+        scale *= 32;
+        continue;
       }
-      return m;
+      n += value;
+      out.add(n);
+      value = 0;
+      scale = 1;
+    }
+    return out;
+  }
+
+  /* The index of `locale`: its meta, term shards loaded so far, and the text
+   * locale of copied documents (records with no text in the fallback locales). */
+  function index(locale) {
+    if (indexes[locale]) return Promise.resolve(indexes[locale]);
+    return load(locale, "meta").then(function (m) {
+      if (indexes[locale]) return indexes[locale];
+      var copies = new Map();
+      Object.keys(m.copies || {}).forEach(function (l) {
+        numbers(m.copies[l]).forEach(function (n) {
+          copies.set(n, l);
+        });
+      });
+      indexes[locale] = {
+        locale: locale,
+        meta: m,
+        keys: typeof m.shards === "string" ? m.shards.split(" ") : [""],
+        common: new Set(m.common ? m.common.split(" ") : []),
+        copies: copies,
+        shards: {},
+      };
+      return indexes[locale];
     });
   }
 
-  /* Term shard i as {keys: [...], map: Map}. */
-  function shard(i) {
-    if (shardCache[i]) return Promise.resolve(shardCache[i]);
-    return load("t" + i).then(function (flat) {
-      if (shardCache[i]) return shardCache[i];
+  /* The reader's meta: strings, and the indexes to search with what it sees in them. */
+  function reader() {
+    if (readerPromise) return readerPromise;
+    var c = findConfig();
+    readerPromise = load(c.locale, "meta").then(
+      function (m) {
+        var uses = (m.use || []).map(function (u) {
+          var page = new Map();
+          Object.keys(u.page || {}).forEach(function (l) {
+            numbers(u.page[l]).forEach(function (n) {
+              page.set(n, l);
+            });
+          });
+          return {
+            locale: u.l,
+            hide: u.hide ? numbers(u.hide) : null,
+            only: u.only ? numbers(u.only) : null,
+            page: page,
+          };
+        });
+        return { locale: m.locale, t: m.t, w: m.w || {}, uses: uses };
+      },
+      function (e) {
+        readerPromise = null;
+        throw e;
+      }
+    );
+    return readerPromise;
+  }
+
+  function meta() {
+    return reader();
+  }
+
+  /* Term shard i of an index as {keys: [...], map: Map}. */
+  function shard(ix, i) {
+    if (ix.shards[i]) return Promise.resolve(ix.shards[i]);
+    return load(ix.locale, "t" + i).then(function (flat) {
+      if (ix.shards[i]) return ix.shards[i];
       var keys = [];
       var map = new Map();
       for (var j = 0; j + 1 < flat.length; j += 2) {
         keys.push(flat[j]);
         map.set(flat[j], flat[j + 1]);
       }
-      shardCache[i] = { keys: keys, map: map };
-      return shardCache[i];
+      ix.shards[i] = { keys: keys, map: map };
+      return ix.shards[i];
     });
   }
 
-  function shardOf(m, word) {
+  function shardOf(ix, word) {
+    var keys = ix.keys;
     var lo = 0;
-    var hi = m.shards.length - 1;
+    var hi = keys.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (m.shards[mid] <= word) lo = mid;
+      if (keys[mid] <= word) lo = mid;
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  function shardFor(ix, word) {
+    return shard(ix, shardOf(ix, word));
   }
 
   /* The stems a surface form stands for, from its entry value. */
@@ -189,12 +278,6 @@
     return out;
   }
 
-  function postingsOf(m, stem) {
-    return shard(shardOf(m, stem)).then(function (s) {
-      return ownPostings(s.map.get(stem));
-    });
-  }
-
   /* Edit distance with transpositions, or limit + 1 when above limit. */
   function distance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -223,211 +306,302 @@
     return false;
   }
 
-  /* One query word → {stems, factor, correction}. */
-  function resolve(m, word, last) {
-    return shard(shardOf(m, word)).then(function (s) {
-      var value = s.map.get(word);
-      if (value !== undefined) return { stems: stemsOf(word, value), factor: 1 };
-      var chars = Array.from(word);
-      if (/\d/.test(word) || hasCjk(word)) return { stems: [], factor: 0 };
-      if (last && chars.length >= 3) {
-        // Prefix completion of the word being typed, within its shard.
-        var stems = [];
-        var lo = 0;
-        var hi = s.keys.length;
-        while (lo < hi) {
-          var mid = (lo + hi) >> 1;
-          if (s.keys[mid] < word) lo = mid + 1;
-          else hi = mid;
-        }
-        for (var k = lo; k < s.keys.length && k < lo + 30 && s.keys[k].indexOf(word) === 0; k++) {
-          if (s.keys[k].indexOf(" ") < 0) stems = stems.concat(stemsOf(s.keys[k], s.map.get(s.keys[k])));
-        }
-        if (stems.length) return { stems: stems, factor: 0.7 };
+  /* A word no index knows → {stems, factor, correction}: a completion of the
+   * word being typed, or the closest key of its shard `s`. */
+  function guess(s, word, last) {
+    var chars = Array.from(word);
+    if (/\d/.test(word) || hasCjk(word)) return { stems: [], factor: 0 };
+    if (last && chars.length >= 3) {
+      // Prefix completion of the word being typed, within its shard.
+      var stems = [];
+      var lo = 0;
+      var hi = s.keys.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (s.keys[mid] < word) lo = mid + 1;
+        else hi = mid;
       }
-      if (chars.length < 5) return { stems: [], factor: 0 };
-      var limit = chars.length >= 9 ? 2 : 1;
-      var best = null;
-      var bestD = limit + 1;
-      var bestLen = -1;
-      for (var i = 0; i < s.keys.length; i++) {
-        var key = s.keys[i];
-        if (key.indexOf(" ") >= 0 || /\d/.test(key)) continue;
-        var d = distance(chars, Array.from(key), limit);
-        var len = ownPostings(s.map.get(key)).length;
-        if (d <= limit && (d < bestD || (d === bestD && len > bestLen))) {
-          best = key;
-          bestD = d;
-          bestLen = len;
-        }
+      for (var k = lo; k < s.keys.length && k < lo + 30 && s.keys[k].indexOf(word) === 0; k++) {
+        if (s.keys[k].indexOf(" ") < 0) stems = stems.concat(stemsOf(s.keys[k], s.map.get(s.keys[k])));
       }
-      if (best === null) return { stems: [], factor: 0 };
-      return { stems: stemsOf(best, s.map.get(best)), factor: 0.6, correction: best };
-    });
+      if (stems.length) return { stems: stems, factor: 0.7 };
+    }
+    if (chars.length < 5) return { stems: [], factor: 0 };
+    var limit = chars.length >= 9 ? 2 : 1;
+    var best = null;
+    var bestD = limit + 1;
+    var bestLen = -1;
+    for (var i = 0; i < s.keys.length; i++) {
+      var key = s.keys[i];
+      if (key.indexOf(" ") >= 0 || /\d/.test(key)) continue;
+      var d = distance(chars, Array.from(key), limit);
+      var len = ownPostings(s.map.get(key)).length;
+      if (d <= limit && (d < bestD || (d === bestD && len > bestLen))) {
+        best = key;
+        bestD = d;
+        bestLen = len;
+      }
+    }
+    if (best === null) return { stems: [], factor: 0 };
+    return { stems: stemsOf(best, s.map.get(best)), factor: 0.6, correction: best };
   }
 
-  function kindOf(m, doc) {
-    var kind = m.kinds.length ? m.kinds[0] : null;
-    for (var i = 0; i < m.kinds.length && m.kinds[i][1] <= doc; i++) kind = m.kinds[i];
+  function kindOf(ix, doc) {
+    var kinds = ix.meta.kinds || [];
+    var kind = kinds.length ? kinds[0][0] : "";
+    for (var i = 0; i < kinds.length && kinds[i][1] <= doc; i++) kind = kinds[i][0];
     return kind;
   }
 
-  function docShard(m, n) {
-    return load("d" + Math.floor(n / m.docShard));
+  /* Whether the reader sees document n of the index it searches through `use`. */
+  function visible(use, n) {
+    if (use.only) return use.only.has(n);
+    return !(use.hide && use.hide.has(n));
   }
 
-  function hitOf(m, n, shardData) {
-    var d = shardData.d[n % m.docShard];
+  /* The locale of document n's text. */
+  function textLocale(ix, n) {
+    return ix.copies.get(n) || ix.locale;
+  }
+
+  /* One index, first step: the query's words (less the common ones when
+   * rarer ones are there), its multi-word codes, and each word's entry. */
+  function lookUp(ix, use, all, unique) {
+    var common = ix.common;
+    var rare = unique.filter(function (w) {
+      return !common.has(w);
+    });
+    var words = rare.length ? rare : unique;
+    // Multi-word error codes (`http 500 19`) sit in the shard of their first word.
+    var grams = [];
+    for (var i = 0; i + 1 < all.length; i++) {
+      if (hasCjk(all[i]) || hasCjk(all[i + 1]) || (rare.length && common.has(all[i]))) continue;
+      grams.push(all[i] + " " + all[i + 1]);
+      if (i + 2 < all.length && !hasCjk(all[i + 2])) grams.push(all[i] + " " + all[i + 1] + " " + all[i + 2]);
+    }
+    return Promise.all(
+      words.map(function (w) {
+        return shardFor(ix, w);
+      })
+    ).then(function (shards) {
+      return {
+        ix: ix,
+        use: use,
+        words: words,
+        grams: grams,
+        shards: shards,
+        values: words.map(function (w, j) {
+          return shards[j].map.get(w);
+        }),
+      };
+    });
+  }
+
+  /* One index, second step: resolve the words (exact, else guessed when no
+   * index knows them), then score its visible documents → {hits, corrections, stems}. */
+  function scoreIndex(r, lk, known, opts) {
+    var ix = lk.ix;
+    var words = lk.words;
+    var resolved = words.map(function (w, i) {
+      if (lk.values[i] !== undefined) return { stems: stemsOf(w, lk.values[i]), factor: 1 };
+      if (known.has(w)) return { stems: [], factor: 0 };
+      return guess(lk.shards[i], w, i === words.length - 1);
+    });
+    // Words that only stand for common stems (`accessed` → `access`) too.
+    var isCommon = resolved.map(function (x) {
+      return x.stems.length > 0 && x.stems.every(function (s) {
+        return ix.common.has(s);
+      });
+    });
+    if (isCommon.some(function (c, i) { return !c && resolved[i].stems.length; }) && isCommon.some(Boolean)) {
+      words = words.filter(function (w, i) {
+        return !isCommon[i];
+      });
+      resolved = resolved.filter(function (x, i) {
+        return !isCommon[i];
+      });
+    }
+    return Promise.all(
+      lk.grams.map(function (g) {
+        return shardFor(ix, g).then(function (s) {
+          return s.map.has(g) ? { stems: [g], factor: 1 } : { stems: [], factor: 0 };
+        });
+      })
+    ).then(function (gramResolved) {
+      var stems = [];
+      resolved.concat(gramResolved).forEach(function (x) {
+        x.stems.forEach(function (s) {
+          if (stems.indexOf(s) < 0) stems.push(s);
+        });
+      });
+      return Promise.all(
+        stems.map(function (s) {
+          return shardFor(ix, s).then(function (sh) {
+            return ownPostings(sh.map.get(s));
+          });
+        })
+      ).then(function (texts) {
+        var postings = new Map();
+        stems.forEach(function (s, i) {
+          postings.set(s, decode(texts[i]));
+        });
+        var total = new Map();
+        var matched = new Map();
+        var add = function (x, counts) {
+          var best = new Map();
+          x.stems.forEach(function (s) {
+            var p = postings.get(s);
+            var df = p.length / 2;
+            if (!df) return;
+            var idf = Math.log(1 + ix.meta.docs / df);
+            for (var i = 0; i < p.length; i += 2) {
+              var v = idf * p[i + 1] * x.factor;
+              if (!(best.get(p[i]) >= v)) best.set(p[i], v);
+            }
+          });
+          best.forEach(function (v, doc) {
+            total.set(doc, (total.get(doc) || 0) + v);
+            if (counts) matched.set(doc, (matched.get(doc) || 0) + 1);
+          });
+        };
+        resolved.forEach(function (x) {
+          add(x, true);
+        });
+        gramResolved.forEach(function (x) {
+          add(x, false);
+        });
+        var hits = [];
+        total.forEach(function (v, doc) {
+          if (!visible(lk.use, doc)) return;
+          if (opts.kind && kindOf(ix, doc) !== opts.kind) return;
+          var text = textLocale(ix, doc);
+          var w = text === r.locale ? 1 : r.w[text] || 0.48;
+          hits.push({ ix: ix, use: lk.use, doc: doc, score: ((v * (matched.get(doc) || 0)) / words.length) * w });
+        });
+        var corrections = {};
+        words.forEach(function (w, i) {
+          if (resolved[i].correction) corrections[w] = resolved[i].correction;
+        });
+        return { hits: hits, corrections: corrections, words: words, stems: stems };
+      });
+    });
+  }
+
+  function docShard(ix, n) {
+    return load(ix.locale, "d" + Math.floor(n / ix.meta.docShard));
+  }
+
+  /* Hit → the index it came from (for highlighting; not part of the hit's data). */
+  var hitIndex = new WeakMap();
+
+  function hitOf(r, c, shardData) {
+    var ix = c.ix;
+    var n = c.doc;
+    var d = shardData.d[n % ix.meta.docShard];
     var a = shardData.a[d[0]];
-    var kind = kindOf(m, n);
-    return {
+    var kind = kindOf(ix, n);
+    var page = c.use.page.get(n);
+    var href = page ? "../" + page + "/a/" + a[0] + ".html" : a.length > 2 ? a[2] : "../" + ix.locale + "/a/" + a[0] + ".html";
+    var own = "../" + r.locale + "/";
+    if (href.indexOf(own) === 0) href = href.slice(own.length);
+    var text = textLocale(ix, n);
+    var hit = {
       id: a[0] + "#" + d[1],
       article: a[0],
       anchor: d[1],
-      kind: kind ? kind[0] : "",
-      kindLabel: kind ? kind[2] : "",
+      kind: kind,
+      kindLabel: (r.t && r.t.kinds && r.t.kinds[kind]) || kind,
       title: d[2],
       articleTitle: a[1],
-      href: (a.length > 2 ? a[2] : "a/" + a[0] + ".html") + "#" + d[1],
-      fallback: d.length > 4 ? d[4] : null,
+      href: href + "#" + d[1],
+      locale: text,
+      fallback: text !== r.locale ? text : null,
       excerpt: d[3],
       score: 0,
     };
+    hitIndex.set(hit, ix);
+    return hit;
   }
 
   /* The full search: {hits, total, suggestion, words, stems}. */
   function search(text, opts) {
     opts = opts || {};
     var limit = opts.limit || SHOWN;
-    return meta().then(function (m) {
+    var perArticle = opts.perArticle === true ? 1 : opts.perArticle > 0 ? opts.perArticle : PER_ARTICLE;
+    return reader().then(function (r) {
       var all = tokens(text);
-      var words = [];
+      var unique = [];
       all.forEach(function (w) {
-        if (words.indexOf(w) < 0) words.push(w);
+        if (unique.indexOf(w) < 0) unique.push(w);
       });
-      // Common words (long postings) count only when the query has something rarer.
-      var common = m.common;
-      var rare = words.filter(function (w) {
-        return !common.has(w);
-      });
-      if (rare.length) words = rare;
-      // Multi-word error codes (`http 500 19`) sit in the shard of their first word.
-      var grams = [];
-      for (var i = 0; i + 1 < all.length; i++) {
-        if (hasCjk(all[i]) || hasCjk(all[i + 1]) || (rare.length && common.has(all[i]))) continue;
-        grams.push(all[i] + " " + all[i + 1]);
-        if (i + 2 < all.length && !hasCjk(all[i + 2])) grams.push(all[i] + " " + all[i + 1] + " " + all[i + 2]);
-      }
-      var empty = { hits: [], total: 0, suggestion: null, words: words, stems: [] };
-      if (!words.length) return empty;
+      var empty = { hits: [], total: 0, suggestion: null, words: unique, stems: [] };
+      if (!unique.length || !r.uses.length) return empty;
       return Promise.all(
-        words.map(function (w, i) {
-          return resolve(m, w, i === words.length - 1);
+        r.uses.map(function (use) {
+          return index(use.locale).then(function (ix) {
+            return lookUp(ix, use, all, unique);
+          });
         })
-      ).then(function (resolved) {
-        // Words that only stand for common stems (`accessed` → `access`) too.
-        var isCommon = resolved.map(function (r) {
-          return r.stems.length > 0 && r.stems.every(function (s) {
-            return common.has(s);
+      ).then(function (lookups) {
+        // A word some index knows (or finds common) is not a typo anywhere.
+        var known = new Set();
+        lookups.forEach(function (lk) {
+          lk.words.forEach(function (w, i) {
+            if (lk.values[i] !== undefined) known.add(w);
+          });
+          unique.forEach(function (w) {
+            if (lk.ix.common.has(w)) known.add(w);
           });
         });
-        if (isCommon.some(function (c, i) { return !c && resolved[i].stems.length; }) && isCommon.some(Boolean)) {
-          words = words.filter(function (w, i) {
-            return !isCommon[i];
-          });
-          resolved = resolved.filter(function (r, i) {
-            return !isCommon[i];
-          });
-        }
         return Promise.all(
-          grams.map(function (g) {
-            return shard(shardOf(m, g)).then(function (s) {
-              return s.map.has(g) ? { stems: [g], factor: 1 } : { stems: [], factor: 0 };
+          lookups.map(function (lk) {
+            return scoreIndex(r, lk, known, opts);
+          })
+        ).then(function (parts) {
+          var candidates = [];
+          var words = [];
+          var stems = [];
+          var corrected = {};
+          var anyCorrection = false;
+          parts.forEach(function (p, i) {
+            p.hits.forEach(function (h) {
+              h.order = i;
+              candidates.push(h);
             });
-          })
-        ).then(function (gramResolved) {
-          return score(m, words, resolved, gramResolved, text, opts, limit);
+            p.words.forEach(function (w) {
+              if (words.indexOf(w) < 0) words.push(w);
+            });
+            p.stems.forEach(function (s) {
+              if (stems.indexOf(s) < 0) stems.push(s);
+            });
+            Object.keys(p.corrections).forEach(function (w) {
+              if (!(w in corrected)) {
+                corrected[w] = p.corrections[w];
+                anyCorrection = true;
+              }
+            });
+          });
+          candidates.sort(function (a, b) {
+            return b.score - a.score || a.order - b.order || a.doc - b.doc;
+          });
+          var suggestion = anyCorrection
+            ? text.replace(RUN, function (run) {
+                var low = run.toLowerCase();
+                return low in corrected ? corrected[low] : run;
+              })
+            : null;
+          return pick(r, candidates, limit, perArticle).then(function (picked) {
+            return { hits: picked.hits, total: picked.total, suggestion: suggestion, words: words, stems: stems };
+          });
         });
       });
     });
   }
 
-  function score(m, words, resolved, gramResolved, text, opts, limit) {
-    var stems = [];
-    resolved.concat(gramResolved).forEach(function (r) {
-      r.stems.forEach(function (s) {
-        if (stems.indexOf(s) < 0) stems.push(s);
-      });
-    });
-    return Promise.all(
-      stems.map(function (s) {
-        return postingsOf(m, s);
-      })
-    ).then(function (texts) {
-      var postings = new Map();
-      stems.forEach(function (s, i) {
-        postings.set(s, decode(texts[i]));
-      });
-      var total = new Map();
-      var matched = new Map();
-      var add = function (r, counts) {
-        var best = new Map();
-        r.stems.forEach(function (s) {
-          var p = postings.get(s);
-          var df = p.length / 2;
-          if (!df) return;
-          var idf = Math.log(1 + m.docs / df);
-          for (var i = 0; i < p.length; i += 2) {
-            var v = idf * p[i + 1] * r.factor;
-            if (!(best.get(p[i]) >= v)) best.set(p[i], v);
-          }
-        });
-        best.forEach(function (v, doc) {
-          total.set(doc, (total.get(doc) || 0) + v);
-          if (counts) matched.set(doc, (matched.get(doc) || 0) + 1);
-        });
-      };
-      resolved.forEach(function (r) {
-        add(r, true);
-      });
-      gramResolved.forEach(function (r) {
-        add(r, false);
-      });
-      var candidates = [];
-      total.forEach(function (v, doc) {
-        if (opts.kind) {
-          var k = kindOf(m, doc);
-          if (!k || k[0] !== opts.kind) return;
-        }
-        candidates.push([doc, (v * (matched.get(doc) || 0)) / words.length]);
-      });
-      candidates.sort(function (a, b) {
-        return b[1] - a[1] || a[0] - b[0];
-      });
-      var corrected = {};
-      var anyCorrection = false;
-      words.forEach(function (w, i) {
-        if (resolved[i].correction) {
-          corrected[w] = resolved[i].correction;
-          anyCorrection = true;
-        }
-      });
-      var suggestion = anyCorrection
-        ? text.replace(RUN, function (run) {
-            var low = run.toLowerCase();
-            return low in corrected ? corrected[low] : run;
-          })
-        : null;
-      return pick(m, candidates, limit).then(function (picked) {
-        return { hits: picked.hits, total: picked.total, suggestion: suggestion, words: words, stems: stems };
-      });
-    });
-  }
-
-  /* The best `limit` hits, at most PER_ARTICLE per article, loading doc shards as needed. */
-  function pick(m, candidates, limit) {
+  /* The best `limit` hits, at most `perArticle` per article, loading doc shards as needed. */
+  function pick(r, candidates, limit, perArticle) {
     var hits = [];
-    var perArticle = {};
+    var seen = {};
     var next = 0;
     var skipped = 0;
     var round = function () {
@@ -439,18 +613,18 @@
       next += batch.length;
       return Promise.all(
         batch.map(function (c) {
-          return docShard(m, c[0]);
+          return docShard(c.ix, c.doc);
         })
       ).then(function (shards) {
         for (var i = 0; i < batch.length && hits.length < limit; i++) {
-          var hit = hitOf(m, batch[i][0], shards[i]);
-          var seen = perArticle[hit.article] || 0;
-          if (seen >= PER_ARTICLE) {
+          var hit = hitOf(r, batch[i], shards[i]);
+          var count = seen[hit.article] || 0;
+          if (count >= perArticle) {
             skipped++;
             continue;
           }
-          perArticle[hit.article] = seen + 1;
-          hit.score = batch[i][1];
+          seen[hit.article] = count + 1;
+          hit.score = batch[i].score;
           hits.push(hit);
         }
         return round();
@@ -490,13 +664,14 @@
     return e;
   }
 
-  /* Whether a token of the excerpt matches the query (surface or stem, from loaded shards only). */
-  function matcher(m, result) {
+  /* Whether a token of an excerpt from index `ix` matches the query (surface
+   * or stem, from loaded shards only). */
+  function matcher(result, ix) {
     var words = new Set(result.words);
     var stems = new Set(result.stems);
     return function (token) {
       if (words.has(token) || stems.has(token)) return true;
-      var s = shardCache[shardOf(m, token)];
+      var s = ix && ix.shards[shardOf(ix, token)];
       if (!s) return false;
       return stemsOf(token, s.map.get(token)).some(function (x) {
         return stems.has(x);
@@ -571,8 +746,8 @@
       container.appendChild(p);
     }
     var ol = el("ol", { class: "results" });
-    var matches = matcher(m, result);
     result.hits.forEach(function (h) {
+      var matches = matcher(result, hitIndex.get(h));
       var li = el("li");
       var h2 = el("h2");
       h2.appendChild(el("a", { href: h.href }, h.title));
@@ -638,8 +813,9 @@
     /* Overrides what the page says: {index: "search/", locale: "de-de"}. */
     configure: function (c) {
       config = { base: c.index.charAt(c.index.length - 1) === "/" ? c.index : c.index + "/", locale: c.locale };
+      readerPromise = null;
     },
-    /* The data files loaded so far (for tests and size budgets). */
+    /* The absolute URLs of the data files loaded so far, in order (for tests and size budgets). */
     loaded: function () {
       return loadedFiles.slice();
     },
