@@ -37,7 +37,18 @@ fn main() {
     assert!(corpus.exists(), "{} is missing", corpus.display());
     let work = root.join("target/bench-export");
     std::fs::create_dir_all(&work).expect("work dir");
-    let site = work.join("site");
+    // The site goes to memory (tmpfs) when there is one: both tools are timed
+    // without disk effects (ext4 slows down creating files for a minute after
+    // many were deleted, which would penalize whichever tool runs second).
+    let site_root = std::env::var_os("TSHOOT_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let shm = Path::new("/dev/shm");
+        if shm.is_dir() { shm.join("tshoot-bench-export") } else { work.clone() }
+    });
+    let site = site_root.join("site");
+    if site.exists() {
+        std::fs::remove_dir_all(&site).expect("remove the previous site");
+    }
+    println!("site: {}", site.display());
 
     let t = Instant::now();
     let kb = KnowledgeBase::load(&[corpus], LoadOptions::default(), &|_, _| {}).expect("corpus loads");
@@ -189,7 +200,7 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
     // Pagefind fetches from a web worker, out of the page's resource timing: the
     // server's access log says what it loaded.
-    let log_path = site.parent().expect("work dir").join("http.log");
+    let log_path = site.with_file_name("http.log");
     let log = std::fs::File::create(&log_path).expect("log file");
     let mut server = Command::new("python3")
         .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
@@ -206,8 +217,8 @@ async fn compare(site: &Path, queries: &BTreeMap<String, String>) {
 
     println!("first search per locale (bytes the search loads; time from opening the page to results):");
     println!(
-        "{:7} {:>12} {:>6} {:>9} {:>12} {:>6} {:>9}  query",
-        "locale", "tshoot B", "files", "ms", "pagefind B", "files", "ms"
+        "{:7} {:>10} {:>5} {:>6} {:>5} {:>11} {:>5} {:>6} {:>5}  query",
+        "locale", "tshoot B", "files", "ms", "hits", "pagefind B", "files", "ms", "hits"
     );
     for (locale, query) in queries {
         // tshoot, from file://, a fresh page each time.
