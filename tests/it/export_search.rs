@@ -63,7 +63,9 @@ fn write_site(kb: &KnowledgeBase, readers: &[&str], site: &Path) -> (Vec<(String
 }
 
 /// `content/` with one record (409012's cause 2) left out of the Swedish
-/// translation, so a Swedish page shows a record's English text.
+/// translation, so a Swedish page shows a record's English text, and one
+/// record only in Swedish (409012's cause 3), which every other reader finds
+/// in the English index (the records without text in any fallback locale).
 fn content_with_partial_swedish() -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).expect("dir");
@@ -81,7 +83,9 @@ fn content_with_partial_swedish() -> tempfile::TempDir {
     let text = std::fs::read_to_string(&file).expect("sv-se 409012");
     let (start, end) = (text.find("### <a name=\"cause-2\">"), text.find("## <a name=\"solutions\">"));
     let (Some(start), Some(end)) = (start, end) else { panic!("409012 in sv-se has cause 2, then solutions") };
-    std::fs::write(&file, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    let own =
+        "### <a name=\"cause-3\"></a>Orsak 3\n\nKvartalsrapporten blockeras av en gammal snapshotreplikering.\n\n";
+    std::fs::write(&file, format!("{}{own}{}", &text[..start], &text[end..])).expect("write");
     dir
 }
 
@@ -169,7 +173,12 @@ fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once
         }
         docs_of.insert(tag.clone(), docs);
     }
-    assert_eq!(docs_of["en-us"].len(), texts.values().filter(|t| t.contains("en-us")).count());
+    // English is the fallback locale: its index holds every record, in English when it has English text.
+    assert_eq!(docs_of["en-us"].len(), texts.len());
+    assert_eq!(
+        docs_of["en-us"].iter().filter(|d| d.text != "en-us").count(),
+        texts.values().filter(|t| !t.contains("en-us")).count()
+    );
 
     // What each reader sees: its own texts, and each record without one exactly once, from a fallback index.
     for reader in READERS {
@@ -216,9 +225,10 @@ fn bundled_content_indexes_hold_each_text_once_and_readers_see_every_record_once
         }
         assert_eq!(seen.len(), texts.len(), "{reader}");
     }
-    let sv: Vec<&String> =
-        texts.iter().filter(|(_, l)| l.contains("en-us") && !l.contains("sv-se")).map(|(id, _)| id).collect();
-    assert!(!sv.is_empty(), "content/ has records with English text and no Swedish one");
+    assert!(!texts["409012-filelockconflict#cause-2"].contains("sv-se"), "the Swedish translation lacks a record");
+    assert_eq!(texts["409012-filelockconflict#cause-3"], BTreeSet::from(["sv-se".to_owned()]));
+    let en = data_of(&dir.path().join("en-us/search/meta.js"));
+    assert!(en["copies"]["sv-se"].is_string(), "the Swedish-only record is in the English index: {}", en["copies"]);
 
     let pl = data_of(&dir.path().join("pl-pl/search/meta.js"));
     let forms: Vec<&str> =
@@ -425,6 +435,17 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
         }
         assert!(english_hidden > 0, "the queries find English texts of records with German text in en-us");
         assert!(fallback_articles.iter().any(|a| english_only.contains(a)), "{fallback_articles:?}");
+
+        // A record only in Swedish: every reader finds it (in the English index), on its own page of the article.
+        for tag in ["en-us", "de-de", "sv-se"] {
+            driver.goto(url(tag, "")).await?;
+            let hits = query(driver, "Kvartalsrapporten snapshotreplikering").await;
+            let hit = hits.first().cloned().unwrap_or_default();
+            assert_eq!(hit["id"], json!("409012-filelockconflict#cause-3"), "{tag}: {hits:#?}");
+            assert_eq!(hit["href"], json!("a/409012-filelockconflict.html#cause-3"), "{tag}: {hit}");
+            let fallback = if tag == "sv-se" { Value::Null } else { json!("sv-se") };
+            assert_eq!(hit["fallback"], fallback, "{tag}: {hit}");
+        }
 
         // Swedish has fewer records: the English text of one it lacks links to the Swedish page.
         driver.goto(url("sv-se", "")).await?;
