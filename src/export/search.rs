@@ -1,12 +1,15 @@
 //! The offline search index: one per text locale, sharded, loaded by `<script>` tags.
 //!
 //! `<site>/<T>/search/` holds the index of the documents (record texts)
-//! written in locale `T`, and nothing else: no fallback copies. A reader of
-//! locale `L` searches `L`'s index (if `L` has any text) plus the indexes of
-//! the locales its fallback texts are in (`kb.options.fallback`, then the
-//! source locales of articles: in practice en-us), as the server does:
-//! it sees the `L` documents and, from the other indexes, the documents of
-//! records that have no `L` text (marked "not translated", ranked lower).
+//! written in locale `T`: no fallback copies. A reader of locale `L`
+//! searches `L`'s index (if `L` has any text) plus the indexes of the
+//! fallback locales (`kb.options.fallback`, then the source locales of
+//! articles, most used first: in practice en-us), as the server does: it sees
+//! the `L` documents and, from the other indexes, the documents of records
+//! that have no `L` text, each record once (marked "not translated", ranked
+//! ×0.8, ×0.6 more in another language). So that every reader finds every
+//! record, the first fallback locale's index also holds the few records that
+//! have no text in any fallback locale, in their own text (`copies`).
 //!
 //! Each file is a plain script that calls the global
 //! `tshootSearchData(locale, name, data)` with the locale of its folder (no
@@ -14,24 +17,26 @@
 //!
 //! * `meta.js` (`name` = `"meta"`): `{v: 2, locale, …}` with two parts.
 //!   - The index of `locale`'s texts, when it has any: `docs, docShard,
-//!     shards, common, kinds`. `shards` is the smallest key of each term
-//!     shard `t<i>.js`, joined by spaces (the first is `""`): a word lives in
-//!     the last shard whose key is `<=` the word (UTF-16 order, JavaScript's
-//!     `<`). `kinds` is `[[kind, first doc]…]`: documents are numbered by
-//!     kind, then by article, so a kind is a range. `common` lists the stems
-//!     with long postings (over 3 KB), joined by spaces: a query that has
-//!     rarer words skips the words that only stand for common stems.
+//!     shards, common, kinds, copies?`. `shards` is the smallest key of each
+//!     term shard `t<i>.js`, joined by spaces (the first is `""`): a word
+//!     lives in the last shard whose key is `<=` the word (UTF-16 order,
+//!     JavaScript's `<`). `kinds` is `[[kind, first doc]…]`: documents are
+//!     numbered by kind, then by article, so a kind is a range. `common`
+//!     lists the stems with long postings (over 3 KB), joined by spaces: a
+//!     query that has rarer words skips the words that only stand for common
+//!     stems. `copies` is `{locale: list}`: the documents whose text is in
+//!     another locale than the index's.
 //!   - For readers of `locale`, when it is exported: `use`, the indexes to
-//!     search in order, `[{l, w?, hide?|only?, page?}…]`: `l` the index's
-//!     locale (its files are in `../<l>/search/`), `w` the factor of its
-//!     scores (1 when left out; fallback indexes get 0.8, times 0.6 in
-//!     another language), `hide` or `only` the documents of that index the
-//!     reader does not see or the only ones it sees (a list, see below; both
-//!     left out: all), `page` `{locale: list}` the documents whose page for
-//!     this reader is in another locale folder than the document's own.
-//!     And `t`, the UI strings: `results` (`[[n, "… {count} …"]…]` for
-//!     representative numbers; pick the one whose `Intl.PluralRules` category
-//!     matches), `noResults` (`{query}`), `didYouMean`, `fallback`
+//!     search in order, `[{l, hide?|only?, page?}…]`: `l` the index's locale
+//!     (its files are in `../<l>/search/`), `hide` or `only` the documents
+//!     of that index the reader does not see, or the only ones it sees (a
+//!     list, see below; both left out: all), `page` `{locale: list}` the
+//!     documents whose page for this reader is in another locale folder than
+//!     the one their doc shard names. `w`, `{text locale: factor}`: the
+//!     factor of the scores of documents in another locale than the
+//!     reader's. And `t`, the UI strings: `results` (`[[n, "… {count} …"]…]`
+//!     for representative numbers; pick the one whose `Intl.PluralRules`
+//!     category matches), `noResults` (`{query}`), `didYouMean`, `fallback`
 //!     (`{language}`), `kinds` (`{kind: label}`).
 //! * `t<i>.js`: `["key", "value", …]`, sorted. A key is a surface form (a
 //!   token of the text, see [`tokens`]), a stem, or an error code (its tokens
