@@ -257,6 +257,23 @@ async fn exported_site_works_from_file_urls_in_chromium() -> thirtyfour::error::
         wait_for_text(driver, "article h1", "430021").await?;
         assert!(driver.current_url().await?.as_str().ends_with("/pl-pl/a/430021-synctokenexpired.html"));
         assert_eq!(driver.find(By::Css("html")).await?.attr("lang").await?.as_deref(), Some("pl-pl"));
+
+        // Every bundled locale: an error code search finds its article, and the
+        // troubleshooter asks its first question in that locale's words.
+        let catalog = Catalog::embedded();
+        for l in ["en-us", "de-de", "zh-cn", "pl-pl", "sv-se", "pt-br"] {
+            driver.goto(format!("{base}/{l}/search.html?q=0x8007016A")).await?;
+            wait_for_text(driver, "#results ol.results li h2 a", "").await?;
+            let href = driver.find(By::Css("#results ol.results li h2 a")).await?.attr("href").await?;
+            assert!(href.unwrap_or_default().contains("0x8007016a-cloudfileprovidernotrunning.html"), "{l}");
+            driver.goto(format!("{base}/{l}/troubleshoot.html#article=0x8007016a-cloudfileprovidernotrunning")).await?;
+            let question = catalog.message(&locale(l), "tree-which-symptom", &[]);
+            wait_for_text(driver, "h2.prompt", &question).await?;
+            driver.find(By::Css("a.option")).await?.click().await?;
+            let did_it = catalog.message(&locale(l), "tree-did-it-fix", &[]);
+            wait_for_text(driver, "h2.prompt", &did_it).await?;
+        }
+        driver.screenshot(&shots.join("export-5-solution-pt.png")).await?;
         Ok(())
     }
     .await;
