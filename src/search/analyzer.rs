@@ -94,13 +94,27 @@ pub fn build(analysis: Analysis) -> TextAnalyzer {
 
 /// The terms `text` yields under `analysis`, in order (queries use this).
 pub fn terms(analysis: Analysis, text: &str) -> Vec<String> {
-    let mut analyzer = build(analysis);
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
+    // Analyzers are built once per thread: building one per query (Snowball
+    // tables, the ICU segmenter) was a measurable part of a search.
+    thread_local! {
+        static ANALYZERS: std::cell::RefCell<Vec<(Analysis, TextAnalyzer)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    out
+    ANALYZERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let i = match cache.iter().position(|(a, _)| *a == analysis) {
+            Some(i) => i,
+            None => {
+                cache.push((analysis, build(analysis)));
+                cache.len() - 1
+            }
+        };
+        let mut stream = cache[i].1.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    })
 }
 
 /// A stemmer for single words of `language` (a primary subtag: `de`, `pl`, `zh`):
