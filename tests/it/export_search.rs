@@ -471,11 +471,7 @@ async fn offline_search_in_chromium_matches_rust_and_finds_articles() -> WebDriv
     .await;
     let shots = artifacts();
     let _ = driver.screenshot(&shots.join("export-search.png")).await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
-    Ok(())
+    browser.finish(result).await
 }
 
 fn url_of(path: &Path) -> String {
@@ -599,9 +595,5 @@ async fn first_searches_on_the_corpus_load_little() -> WebDriverResult<()> {
         Ok(())
     }
     .await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
-    Ok(())
+    browser.finish(result).await
 }

@@ -468,11 +468,7 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
         Ok(())
     }
     .await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
-    Ok(())
+    browser.finish(result).await
 }
 
 /// A German reader of the English-only articles of `content/`, in a real
@@ -539,11 +535,7 @@ async fn a_german_reader_walks_english_only_articles_of_an_export() -> WebDriver
         Ok(())
     }
     .await;
-    let errors = browser.console_errors().await;
-    browser.quit().await;
-    result?;
-    assert!(errors.is_empty(), "console errors: {errors:?}");
-    Ok(())
+    browser.finish(result).await
 }
 
 /// The whole corpus (4,393 English-only articles, 16 in six locales): walk
