@@ -588,7 +588,7 @@ fn strip_front_matter(text: &str) -> &str {
 }
 
 /// Lexically normalizes `a/./b/../c`; `None` when `..` climbs above the start.
-fn normalize(path: &Path) -> Option<PathBuf> {
+pub fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

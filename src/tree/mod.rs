@@ -112,6 +112,22 @@ pub struct Node {
     pub related: Vec<RelatedArticle>,
 }
 
+impl Node {
+    /// A node that ends a walk (fixed, or everything tried): no options.
+    fn end(
+        id: String,
+        kind: NodeKind,
+        prompt: Prompt,
+        shows: Shows,
+        breadcrumbs: Vec<Crumb>,
+        token: String,
+        back: Option<String>,
+    ) -> Node {
+        let Shows { records, related } = shows;
+        Node { id, kind, prompt, options: Vec::new(), records, breadcrumbs, token, back, related }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TreeError {
     #[error(transparent)]
@@ -315,34 +331,25 @@ impl<'a> Engine<'a> {
         let breadcrumbs = self.breadcrumbs(all, locale);
 
         if let Some(id) = fixed {
-            let Shows { records, related } = self.resolved_shows(id, locale);
-            return Ok(Node {
-                id: format!("resolved:{id}"),
-                kind: NodeKind::Resolved,
-                prompt: self.msg(locale, "tree-resolved", &[]),
-                options: Vec::new(),
-                records,
+            let shows = self.resolved_shows(id, locale);
+            let prompt = self.msg(locale, "tree-resolved", &[]);
+            return Ok(Node::end(
+                format!("resolved:{id}"),
+                NodeKind::Resolved,
+                prompt,
+                shows,
                 breadcrumbs,
                 token,
                 back,
-                related,
-            });
+            ));
         }
 
         let next = plan.iter().find(|p| p.key().is_some_and(|k| !rejected.contains(k)));
         let Some(attempt) = next else {
-            let Shows { records, related } = self.escalate_shows(article, steps, locale);
-            return Ok(Node {
-                id: format!("escalate:{}", article.id),
-                kind: NodeKind::Escalate,
-                prompt: self.msg(locale, "tree-escalate", &[]),
-                options: Vec::new(),
-                records,
-                breadcrumbs,
-                token,
-                back,
-                related,
-            });
+            let shows = self.escalate_shows(article, steps, locale);
+            let prompt = self.msg(locale, "tree-escalate", &[]);
+            let id = format!("escalate:{}", article.id);
+            return Ok(Node::end(id, NodeKind::Escalate, prompt, shows, breadcrumbs, token, back));
         };
         let Shows { records, related } = self.attempt_shows(article, symptom, attempt, locale);
         let key = attempt.key().cloned().ok_or(TokenError::Malformed)?;

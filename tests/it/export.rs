@@ -2,9 +2,10 @@
 //! replacement, sitemap, the JSONL feed.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use regex::Regex;
+use tshoot::content::load::normalize;
 use tshoot::export::{ExportFormat, ExportOptions, export};
 use tshoot::i18n::Catalog;
 use tshoot::render::Templates;
@@ -24,23 +25,6 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect()
-}
-
-/// `a/../b` → `b`; `None` when the path climbs out of the site.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Some(out)
 }
 
 fn unescape(text: &str) -> String {
