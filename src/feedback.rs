@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -48,6 +48,8 @@ pub enum FeedbackError {
 pub struct FeedbackStore {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// [`FeedbackStore::weights`] until the next outcome: every search asks.
+    weights: Mutex<Option<Arc<HashMap<String, f32>>>>,
 }
 
 impl std::fmt::Debug for FeedbackStore {
@@ -87,7 +89,7 @@ impl FeedbackStore {
             tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
             tx.commit().map_err(db)?;
         }
-        Ok(FeedbackStore { conn: Mutex::new(conn), path })
+        Ok(FeedbackStore { conn: Mutex::new(conn), path, weights: Mutex::new(None) })
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, FeedbackError> {
@@ -106,7 +108,11 @@ impl FeedbackStore {
                 params![record, locale, fixed],
             )
             .map(|_| ())
-        })
+        })?;
+        // After the insert: `weights` holds this lock while it reads, so no
+        // reader can store weights from before the insert once this ran.
+        *self.weights.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        Ok(())
     }
 
     /// A search and how many results it had (only empty ones are kept).
@@ -146,7 +152,17 @@ impl FeedbackStore {
 
     /// Weights by record id, around 1.0: the smoothed share of "fixed" answers
     /// ((fixed + 1) / (total + 2)) times two, so an untried record weighs 1.0.
-    pub fn weights(&self) -> Result<HashMap<String, f32>, FeedbackError> {
+    pub fn weights(&self) -> Result<Arc<HashMap<String, f32>>, FeedbackError> {
+        let mut cached = self.weights.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(w) = &*cached {
+            return Ok(w.clone());
+        }
+        let weights = Arc::new(self.compute_weights()?);
+        *cached = Some(weights.clone());
+        Ok(weights)
+    }
+
+    fn compute_weights(&self) -> Result<HashMap<String, f32>, FeedbackError> {
         Ok(self
             .outcomes()?
             .into_iter()
@@ -180,6 +196,10 @@ mod tests {
         assert_eq!(outcomes[0], Outcome { record: "a#solution-1".into(), fixed: 0, not_fixed: 2 });
         let w = store.weights().expect("weights");
         assert!(w["a#solution-2"] > 1.0 && w["a#solution-1"] < 1.0, "{w:?}");
+        // Weights are cached, and a new outcome is seen at once.
+        store.record_outcome("a#solution-3", "de-de", true).expect("insert");
+        let w = store.weights().expect("weights");
+        assert!(w["a#solution-3"] > 1.0, "{w:?}");
         let missed = store.missed_queries(10).expect("missed");
         assert_eq!(missed.len(), 1);
         assert_eq!(missed[0].count, 2);

@@ -14,17 +14,19 @@ pub mod suggest;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use serde::Serialize;
+use sha1::{Digest, Sha1};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, Term};
+use tantivy::{DocAddress, Index, IndexReader, Searcher, Term};
 
 use crate::content::codes::{self, TextKind};
 use crate::kb::KnowledgeBase;
@@ -47,7 +49,7 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Score multipliers by record or article id: the hook for feedback
     /// (solutions that fixed problems rank higher). Empty means none.
-    pub boosts: HashMap<String, f32>,
+    pub boosts: Arc<HashMap<String, f32>>,
 }
 
 impl SearchRequest {
@@ -61,7 +63,7 @@ impl SearchRequest {
             per_article: false,
             limit: 10,
             offset: 0,
-            boosts: HashMap::new(),
+            boosts: Arc::default(),
         }
     }
 }
@@ -151,7 +153,7 @@ pub struct IndexUpdate {
 }
 
 /// Bump when the schema or the documents change shape: saved indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 
 /// Documents read per search for facets and de-duplication; `total` counts
 /// the distinct records among them.
@@ -165,16 +167,19 @@ struct Manifest {
     articles: BTreeMap<String, String>,
 }
 
+/// The fast field naming a document's [`DocMeta`].
+const KEY_FIELD: &str = "key";
+
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
     article: Field,
     kind: Field,
-    /// Locale the text is written in.
-    locale: Field,
-    /// Locales of the knowledge base this record has no text in: a reader of
-    /// such a locale finds it through this (fallback) document.
-    missing: Field,
+    /// [`doc_key`] of the document: its entry in [`SearchIndex::docs`].
+    key: Field,
+    /// Locales whose readers may see this text: the one it is written in, and
+    /// those the record has no text in (they find it as a fallback).
+    readers: Field,
     service: Field,
     codes: Field,
     /// Codes in the article's titles: the article is *about* them.
@@ -190,6 +195,63 @@ pub struct SearchIndex {
     /// Language keys of the articles' source locales (queried for fallback texts).
     source_languages: BTreeSet<&'static str>,
     vocabulary: suggest::Vocabulary,
+    /// Every document's id, kind, locale, service and codes by [`doc_key`]:
+    /// de-duplication and facets over the best 100 documents read these,
+    /// not the document store (each stored document sits in a compressed
+    /// block of its own; reading 100 cost more than running the query).
+    docs: HashMap<u64, DocMeta>,
+    code_names: suggest::CodeNames,
+}
+
+/// What a search needs to know of a document besides its text.
+#[derive(Debug)]
+struct DocMeta {
+    /// A record id, or an article id for article documents.
+    id: String,
+    article: Arc<str>,
+    /// A record kind, or `article`.
+    kind: &'static str,
+    /// The locale the text is written in.
+    locale: Locale,
+    service: Option<Arc<str>>,
+    codes: Box<[String]>,
+}
+
+/// A document's key: stable across runs, as saved indexes are reused.
+fn doc_key(id: &str, locale: &Locale) -> u64 {
+    let mut hasher = Sha1::new();
+    hasher.update(id.as_bytes());
+    hasher.update([0]);
+    hasher.update(locale.as_str().as_bytes());
+    let digest = hasher.finalize();
+    u64::from_le_bytes(std::array::from_fn(|i| digest[i]))
+}
+
+/// The documents [`article_docs`] makes of each article, as [`DocMeta`] by key.
+fn doc_metas(kb: &KnowledgeBase) -> HashMap<u64, DocMeta> {
+    let mut docs = HashMap::new();
+    for a in &kb.articles {
+        let article: Arc<str> = Arc::from(a.id.as_str());
+        let service: Option<Arc<str>> = a.service.as_deref().map(Arc::from);
+        let meta = |id: String, kind: &'static str, locale: &Locale, codes: &BTreeSet<String>| DocMeta {
+            id,
+            article: article.clone(),
+            kind,
+            locale: locale.clone(),
+            service: service.clone(),
+            codes: codes.iter().cloned().collect(),
+        };
+        for loc in a.variants.keys() {
+            docs.insert(doc_key(a.id.as_str(), loc), meta(a.id.to_string(), "article", loc, &a.error_codes));
+        }
+        for r in &a.records {
+            let id = r.id.to_string();
+            for (loc, text) in &r.texts {
+                docs.insert(doc_key(&id, loc), meta(id.clone(), r.kind.as_str(), loc, &text.error_codes));
+            }
+        }
+    }
+    docs
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -238,6 +300,8 @@ impl SearchIndex {
             fields,
             source_languages: source_languages(kb),
             vocabulary: suggest::Vocabulary::build(kb),
+            docs: doc_metas(kb),
+            code_names: suggest::CodeNames::build(kb),
         })
     }
 
@@ -323,6 +387,8 @@ impl SearchIndex {
                 fields,
                 source_languages: source_languages(kb),
                 vocabulary: suggest::Vocabulary::build(kb),
+                docs: doc_metas(kb),
+                code_names: suggest::CodeNames::build(kb),
             },
             update,
         ))
@@ -330,8 +396,82 @@ impl SearchIndex {
 
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<Hits, SearchError> {
-        let f = self.fields;
         let searcher = self.reader.searcher();
+        let Some((query, words)) = self.query(&searcher, request) else {
+            return Ok(Hits { total: 0, hits: Vec::new(), facets: Facets::default(), suggestion: None });
+        };
+
+        // Enough documents for the page after de-duplication, and for facets.
+        let wanted = ((request.offset + request.limit) * 3).max(FACET_DOCS);
+        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let keys =
+            searcher.segment_readers().iter().map(|s| s.fast_fields().u64(KEY_FIELD)).collect::<Result<Vec<_>, _>>()?;
+        let mut seen = HashSet::new();
+        let mut found: Vec<(f32, DocAddress, &DocMeta)> = Vec::new();
+        for (score, address) in top {
+            let meta = keys[address.segment_ord as usize].first(address.doc_id).and_then(|k| self.docs.get(&k));
+            let Some(meta) = meta else { continue };
+            // A record found in several fallback locales counts once; with
+            // `per_article`, an article counts once.
+            let key: &str = if request.per_article { &meta.article } else { &meta.id };
+            if !seen.insert(key) {
+                continue;
+            }
+            let fallback = meta.locale != request.locale;
+            let feedback = request.boosts.get(&meta.id).copied().unwrap_or(1.0);
+            let score = score * kind_weight(meta.kind) * if fallback { 0.8 } else { 1.0 } * feedback;
+            found.push((score, address, meta));
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut facets = Facets::default();
+        for (_, _, meta) in &found {
+            *facets.kind.entry(meta.kind.to_owned()).or_default() += 1;
+            *facets.locale.entry(meta.locale.to_string()).or_default() += 1;
+            if let Some(s) = &meta.service {
+                *facets.service.entry(s.to_string()).or_default() += 1;
+            }
+            for c in &meta.codes {
+                *facets.error_code.entry(c.clone()).or_default() += 1;
+            }
+        }
+
+        // Only the shown hits are read from the store and get a snippet.
+        let mut generators: BTreeMap<usize, SnippetGenerator> = BTreeMap::new();
+        let mut hits = Vec::new();
+        for (score, address, meta) in found.iter().skip(request.offset).take(request.limit) {
+            let li = lang_index(language_key(meta.locale.language()));
+            let doc: TantivyDocument = searcher.doc(*address)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            if let std::collections::btree_map::Entry::Vacant(e) = generators.entry(li) {
+                let mut g = SnippetGenerator::create(&searcher, &query, self.fields.body[li])?;
+                g.set_max_num_chars(200);
+                e.insert(g);
+            }
+            let body = snippet_window(text(self.fields.body[li]), words.get(&li).map_or(&[], Vec::as_slice));
+            let snippet_html = generators.get(&li).map(|g| g.snippet(body).to_html()).unwrap_or_default();
+            hits.push(Hit {
+                id: meta.id.clone(),
+                article: meta.article.to_string(),
+                kind: meta.kind.to_owned(),
+                locale: meta.locale.to_string(),
+                fallback: meta.locale != request.locale,
+                title: text(self.fields.title[li]).to_owned(),
+                snippet_html,
+                score: *score,
+            });
+        }
+        let suggestion = self.vocabulary.suggest(&request.text);
+        Ok(Hits { total: found.len(), hits, facets, suggestion })
+    }
+
+    /// The query for a request, and the terms it looks for by language index
+    /// (to place snippets); `None` when the text yields nothing to look for.
+    fn query(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Option<(BooleanQuery, HashMap<usize, Vec<String>>)> {
+        let f = self.fields;
         let reader_key = language_key(request.locale.language());
         let mut languages: Vec<&'static str> = vec![reader_key];
         for l in &self.source_languages {
@@ -343,6 +483,7 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let boosted =
             |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) { (Occur::Should, Box::new(BoostQuery::new(q, b))) };
+        let mut by_language = HashMap::new();
         for (n, key) in languages.iter().enumerate() {
             let li = lang_index(key);
             let weight = if n == 0 { 1.0 } else { 0.6 };
@@ -377,6 +518,7 @@ impl SearchIndex {
                 q.set_slop(3);
                 should.push(boosted(Box::new(q), 2.0));
             }
+            by_language.insert(li, words);
         }
         // Error codes: exact in any locale, ranked first; long names tolerate typos.
         let mut code_terms = BTreeSet::new();
@@ -389,25 +531,27 @@ impl SearchIndex {
         }
         for code in &code_terms {
             let term = Term::from_field_text(f.codes, code);
-            should.push(boosted(Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)), 20.0));
+            should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), 20.0));
             let about = Term::from_field_text(f.title_codes, code);
             should.push(boosted(Box::new(TermQuery::new(about, IndexRecordOption::Basic)), 30.0));
-            if code.chars().count() >= 9 && code.chars().all(|c| c.is_ascii_alphabetic()) {
-                should.push(boosted(Box::new(FuzzyTermQuery::new(term, 2, true)), 8.0));
+            for name in self.code_names.close_to(code) {
+                let term = Term::from_field_text(f.codes, name);
+                let q = TermQuery::new(term, IndexRecordOption::Basic);
+                should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), 8.0))));
             }
         }
         if should.is_empty() {
-            return Ok(Hits { total: 0, hits: Vec::new(), facets: Facets::default(), suggestion: None });
+            return None;
         }
 
-        // Which documents a reader of L may see: L texts, and texts of records without L.
-        let locale_term = Term::from_field_text(f.locale, request.locale.as_str());
-        let missing_term = Term::from_field_text(f.missing, request.locale.as_str());
-        let in_locale: Box<dyn Query> = Box::new(TermQuery::new(locale_term, IndexRecordOption::Basic));
-        let lacks_locale: Box<dyn Query> = Box::new(TermQuery::new(missing_term, IndexRecordOption::Basic));
-        let visible = BooleanQuery::new(vec![(Occur::Should, in_locale), (Occur::Should, lacks_locale)]);
-        let mut must: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(should))), (Occur::Must, Box::new(visible))];
+        // Which documents a reader of L may see: L texts, and texts of records
+        // without L. A filter: it adds nothing to the score.
+        let reader = Term::from_field_text(f.readers, request.locale.as_str());
+        let visible = TermQuery::new(reader, IndexRecordOption::Basic);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(BooleanQuery::new(should))),
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(visible), 0.0))),
+        ];
         if let Some(kind) = request.kind {
             let t = Term::from_field_text(f.kind, kind.as_str());
             must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
@@ -420,91 +564,47 @@ impl SearchIndex {
             let t = Term::from_field_text(f.codes, &code.to_lowercase());
             must.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic))));
         }
-        let query = BooleanQuery::new(must);
-
-        // Enough documents for the page after de-duplication, and for facets.
-        let wanted = ((request.offset + request.limit) * 3).max(FACET_DOCS);
-        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
-        let mut generators: BTreeMap<usize, SnippetGenerator> = BTreeMap::new();
-        let mut seen = HashSet::new();
-        let mut all: Vec<(Hit, TantivyDocument)> = Vec::new();
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
-            let id = get(f.id);
-            let text_locale = get(f.locale);
-            // A record found in several fallback locales counts once; with
-            // `per_article`, an article counts once.
-            let key = if request.per_article { get(f.article) } else { id.clone() };
-            if !seen.insert(key) {
-                continue;
-            }
-            let kind = get(f.kind);
-            let key = Locale::parse(&text_locale).map_or("default", |l| language_key(l.language()));
-            let li = lang_index(key);
-            let title = get(f.title[li]);
-            let fallback = text_locale != request.locale.as_str();
-            let feedback = request.boosts.get(&id).copied().unwrap_or(1.0);
-            let score = score * kind_weight(&kind) * if fallback { 0.8 } else { 1.0 } * feedback;
-            all.push((
-                Hit {
-                    id,
-                    article: get(f.article),
-                    kind,
-                    locale: text_locale,
-                    fallback,
-                    title,
-                    snippet_html: String::new(),
-                    score,
-                },
-                doc,
-            ));
-        }
-        all.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
-        let mut facets = Facets::default();
-        for (hit, doc) in &all {
-            *facets.kind.entry(hit.kind.clone()).or_default() += 1;
-            *facets.locale.entry(hit.locale.clone()).or_default() += 1;
-            if let Some(s) = doc.get_first(f.service).and_then(|v| v.as_str()) {
-                *facets.service.entry(s.to_owned()).or_default() += 1;
-            }
-            for c in doc.get_all(f.codes).filter_map(|v| v.as_str()) {
-                *facets.error_code.entry(c.to_owned()).or_default() += 1;
-            }
-        }
-        let total = all.len();
-        let mut hits = Vec::new();
-        for (mut hit, doc) in all.into_iter().skip(request.offset).take(request.limit) {
-            let key = Locale::parse(&hit.locale).map_or("default", |l| language_key(l.language()));
-            let li = lang_index(key);
-            if let std::collections::btree_map::Entry::Vacant(e) = generators.entry(li) {
-                let mut g = SnippetGenerator::create(&searcher, &query, f.body[li])?;
-                g.set_max_num_chars(200);
-                e.insert(g);
-            }
-            if let Some(g) = generators.get(&li) {
-                hit.snippet_html = g.snippet_from_doc(&doc).to_html();
-            }
-            hits.push(hit);
-        }
-        let suggestion = self.vocabulary.suggest(&request.text);
-        Ok(Hits { total, hits, facets, suggestion })
+        Some((BooleanQuery::new(must), by_language))
     }
+}
+
+/// Characters a snippet is cut from: room for a 200-character fragment
+/// around the first match, a little of the text before it.
+const SNIPPET_WINDOW: usize = 280;
+const SNIPPET_LEAD: usize = 60;
+
+/// The part of `text` a snippet is taken from: a window around the first
+/// place one of `terms` occurs (terms are stems, mostly prefixes of the words
+/// in the text), else its start. Snippets tokenize and stem what they are
+/// given: whole long bodies made them a fifth of a search.
+fn snippet_window<'t>(text: &'t str, terms: &[String]) -> &'t str {
+    if text.len() <= SNIPPET_WINDOW {
+        return text;
+    }
+    let lower = text.as_bytes().to_ascii_lowercase();
+    let first = terms
+        .iter()
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| memchr::memmem::find(&lower, t.as_bytes()))
+        .min()
+        .unwrap_or(0);
+    let first = (0..=first).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let lead = text[..first].char_indices().rev().nth(SNIPPET_LEAD - 1).map_or(0, |(i, _)| i);
+    let end = text[lead..].char_indices().nth(SNIPPET_WINDOW).map_or(text.len(), |(i, _)| lead + i);
+    &text[lead..end]
 }
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING | STORED);
-    let article = builder.add_text_field("article", STRING | STORED);
-    let kind = builder.add_text_field("kind", STRING | STORED);
-    let locale = builder.add_text_field("locale", STRING | STORED);
-    let missing = builder.add_text_field("missing", STRING);
-    let service = builder.add_text_field("service", STRING | STORED);
-    let code_options = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(CODE_ANALYZER).set_index_option(IndexRecordOption::Basic),
-        )
-        .set_stored();
+    let id = builder.add_text_field("id", STRING);
+    let article = builder.add_text_field("article", STRING);
+    let kind = builder.add_text_field("kind", STRING);
+    let key = builder.add_u64_field(KEY_FIELD, FAST);
+    let readers = builder.add_text_field("readers", STRING);
+    let service = builder.add_text_field("service", STRING);
+    let code_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(CODE_ANALYZER).set_index_option(IndexRecordOption::Basic),
+    );
     let codes = builder.add_text_field("codes", code_options.clone());
     let title_codes = builder.add_text_field("title_codes", code_options);
     let text_options = |key: &str| {
@@ -522,7 +622,7 @@ fn schema() -> (Schema, Fields) {
     let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
         builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
     });
-    (builder.build(), Fields { id, article, kind, locale, missing, service, codes, title_codes, title, body })
+    (builder.build(), Fields { id, article, kind, key, readers, service, codes, title_codes, title, body })
 }
 
 fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
@@ -537,8 +637,8 @@ fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
         id: f("id")?,
         article: f("article")?,
         kind: f("kind")?,
-        locale: f("locale")?,
-        missing: f("missing")?,
+        key: f(KEY_FIELD)?,
+        readers: f("readers")?,
         service: f("service")?,
         codes: f("codes")?,
         title_codes: f("title_codes")?,
@@ -582,7 +682,7 @@ fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec
     let common = |doc: &mut TantivyDocument, kind: &str, loc: &Locale| {
         doc.add_text(fields.article, a.id.as_str());
         doc.add_text(fields.kind, kind);
-        doc.add_text(fields.locale, loc.as_str());
+        doc.add_text(fields.readers, loc.as_str());
         for c in &about {
             doc.add_text(fields.title_codes, c);
         }
@@ -594,9 +694,10 @@ fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec
         let li = lang_index(language_key(loc.language()));
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, a.id.as_str());
+        doc.add_u64(fields.key, doc_key(a.id.as_str(), loc));
         common(&mut doc, "article", loc);
         for l in locales.iter().filter(|l| !a.variants.contains_key(*l)) {
-            doc.add_text(fields.missing, l.as_str());
+            doc.add_text(fields.readers, l.as_str());
         }
         for c in &a.error_codes {
             doc.add_text(fields.codes, c);
@@ -609,10 +710,12 @@ fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec
         for (loc, text) in &r.texts {
             let li = lang_index(language_key(loc.language()));
             let mut doc = TantivyDocument::default();
-            doc.add_text(fields.id, r.id.to_string());
+            let id = r.id.to_string();
+            doc.add_u64(fields.key, doc_key(&id, loc));
+            doc.add_text(fields.id, id);
             common(&mut doc, r.kind.as_str(), loc);
             for l in locales.iter().filter(|l| !r.texts.contains_key(*l)) {
-                doc.add_text(fields.missing, l.as_str());
+                doc.add_text(fields.readers, l.as_str());
             }
             for c in &text.error_codes {
                 doc.add_text(fields.codes, c);
@@ -680,6 +783,22 @@ fn clear_index_dir(dir: &Path) -> Result<(), SearchError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippet_windows_surround_the_first_match() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(40);
+        let text = format!("{filler}The Device disconnected after the token expired. {filler}");
+        let window = snippet_window(&text, &["nothing".into(), "disconnect".into()]);
+        assert!(window.contains("Device disconnected after"), "{window}");
+        assert!(window.chars().count() <= SNIPPET_WINDOW && window.len() < text.len());
+        assert!(snippet_window(&text, &["absent".into()]).starts_with("lorem"), "no match: the start");
+        let short = "A short text.";
+        assert_eq!(snippet_window(short, &["text".into()]), short);
+        // Multi-byte text is cut on character boundaries, counted in characters.
+        let zh = format!("{}设备断开连接{}", "文".repeat(400), "字".repeat(400));
+        let window = snippet_window(&zh, &["断开".into()]);
+        assert!(window.contains("设备断开连接") && window.chars().count() == SNIPPET_WINDOW, "{window}");
+    }
 
     #[test]
     fn detects_locale_from_script_and_letters() {

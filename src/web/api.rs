@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::{ApiError, AppState, MAX_QUERY_CHARS, Site};
 use crate::model::{Article, ArticleId, Locale, Record, RecordKind};
 use crate::render::markdown_html;
-use crate::search::{SearchRequest, detect_locale};
+use crate::search::{Hits, SearchRequest, detect_locale};
 use crate::tree::{Entry, TreeError};
 
 /// The `locale` parameter when given (it must be a tag), else `fallback`.
@@ -52,7 +52,7 @@ pub struct SearchParams {
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SearchResponse>, ApiError> {
     let Query(p) = params.map_err(|e| ApiError::new("invalid_query", e.body_text()))?;
     let site = state.site();
     let q = p.q.unwrap_or_default();
@@ -76,9 +76,16 @@ pub async fn search(
     state.metrics.searches.fetch_add(1, Ordering::Relaxed);
     let hits = site.index.search(&request).map_err(|e| ApiError::internal(&e))?;
     state.record_query(&request.text, &request.locale, hits.total);
-    Ok(Json(
-        json!({ "locale": request.locale, "total": hits.total, "hits": hits.hits, "facets": hits.facets, "suggestion": hits.suggestion }),
-    ))
+    Ok(Json(SearchResponse { locale: request.locale, hits }))
+}
+
+/// The search response: the locale searched, then the [`Hits`] fields
+/// (serialized directly, not through a JSON tree: this runs on every search).
+#[derive(Serialize)]
+pub struct SearchResponse {
+    locale: Locale,
+    #[serde(flatten)]
+    hits: Hits,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -189,24 +189,21 @@ impl AppState {
     }
 
     /// Feedback weights by record id (empty without a store, or on a database error).
-    fn weights(&self) -> HashMap<String, f32> {
+    fn weights(&self) -> Arc<HashMap<String, f32>> {
         match &self.feedback {
             Some(store) => store.weights().unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "could not read feedback");
-                HashMap::new()
+                Arc::default()
             }),
-            None => HashMap::new(),
+            None => Arc::default(),
         }
     }
 
     /// The tree engine over `site`, ordered by feedback.
     fn engine<'a>(&self, site: &'a Site) -> crate::tree::Engine<'a> {
         let mut engine = crate::tree::Engine::new(&site.kb, &site.catalog);
-        engine.weights = self
-            .weights()
-            .into_iter()
-            .filter_map(|(k, v)| crate::model::RecordId::parse(&k).map(|id| (id, v)))
-            .collect();
+        engine.weights =
+            self.weights().iter().filter_map(|(k, v)| crate::model::RecordId::parse(k).map(|id| (id, *v))).collect();
         engine
     }
 
