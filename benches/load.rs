@@ -61,11 +61,12 @@ fn main() {
         load.as_secs_f64() / floor.as_secs_f64()
     );
     println!("load min {:.1} ms, max {:.1} ms", ms(times[0]), ms(times[times.len() - 1]));
-    if let Some(peak) = peak_rss_kib() {
+    if let (Some(peak), Some(now)) = (rss_kib("VmHWM:"), rss_kib("VmRSS:")) {
         println!(
-            "peak RSS: {:.1} MB ({:.2}x the corpus size)",
+            "peak RSS: {:.1} MB ({:.2}x the corpus size); RSS with the knowledge base loaded: {:.1} MB",
             peak as f64 / 1024.0,
-            peak as f64 * 1024.0 / bytes as f64
+            peak as f64 * 1024.0 / bytes as f64,
+            now as f64 / 1024.0
         );
     }
     println!("diagnostics: {} errors, {} warnings, {} infos", summary.errors, summary.warnings, summary.infos);
@@ -93,8 +94,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn peak_rss_kib() -> Option<u64> {
+fn rss_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

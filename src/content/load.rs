@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 use regex::Regex;
@@ -18,8 +18,8 @@ use super::headings::kind_from_anchor;
 use super::parse::{self, Parsed, ParsedFile, ParsedRecord};
 use crate::error::{Error, Result};
 use crate::model::{
-    Article, ArticleId, AuthoredTree, DocDate, Freshness, Locale, Record, RecordId, RecordKind, RecordText, RefTarget,
-    SourceLocation, TranslationType, Variant,
+    Article, ArticleId, AuthoredTree, DocDate, Freshness, Locale, LocaleMap, Record, RecordId, RecordKind, RecordText,
+    RefTarget, SourceLocation, TranslationType, Variant,
 };
 
 /// How content is loaded.
@@ -261,7 +261,7 @@ fn walk_root(root: usize, info: &RootInfo, out: &mut Vec<Candidate>) -> Result<(
 struct LoadedFile {
     root: usize,
     rel: String,
-    path: PathBuf,
+    path: Arc<Path>,
     canonical: PathBuf,
     locale: Locale,
     /// Path relative to the locale folder (or the root), lowercase: localized
@@ -417,7 +417,7 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
     result.file = Some(LoadedFile {
         root: c.root,
         rel: c.rel.clone(),
-        path: c.path.clone(),
+        path: c.path.as_path().into(),
         canonical,
         locale,
         locale_rel,
@@ -773,7 +773,7 @@ fn build_article(
     let id = ArticleId::sanitize(&id_text);
 
     let source_locale = source.filter(|s| chosen.values().any(|c| c == s)).map(|s| files[s].locale.clone());
-    let mut variants = BTreeMap::new();
+    let mut variants = LocaleMap::new();
     let mut records: Vec<Record> = Vec::new();
     // Source first, then the other locales in order: records keep the source's order.
     let mut locale_order: Vec<&Locale> = chosen.keys().collect();
@@ -788,6 +788,8 @@ fn build_article(
         // The article keeps the text; the loaded file keeps only what references need.
         let mut markdowns: Vec<String> =
             files[fi].parsed.records.iter_mut().map(|r| std::mem::take(&mut r.markdown)).collect();
+        let mut record_codes: Vec<BTreeSet<String>> =
+            files[fi].extras.iter_mut().map(|e| std::mem::take(&mut e.error_codes)).collect();
         let front_matter = std::mem::take(&mut files[fi].parsed.front_matter);
         let f = &files[fi];
         let lang = locale.language();
@@ -808,7 +810,7 @@ fn build_article(
                 freshness: freshness_of[&fi],
                 date: f.date,
                 last_handoff: f.handoff,
-                path: f.path.clone(),
+                path: f.path.to_path_buf(),
                 root: f.root,
                 front_matter,
                 record_order: f.parsed.records.iter().map(|r| r.anchor.clone()).collect(),
@@ -822,8 +824,8 @@ fn build_article(
                     records.push(Record {
                         id: rid,
                         kind: pr.kind,
-                        group: BTreeMap::new(),
-                        texts: BTreeMap::new(),
+                        group: LocaleMap::new(),
+                        texts: LocaleMap::new(),
                         causes: Vec::new(),
                         solutions: Vec::new(),
                     });
@@ -831,7 +833,8 @@ fn build_article(
                 }
             };
             let record = &mut records[pos];
-            let text = record_text(pr, std::mem::take(&mut markdowns[k]), f, f.extras.get(k));
+            let codes = record_codes.get_mut(k).map(std::mem::take).unwrap_or_default();
+            let text = record_text(pr, std::mem::take(&mut markdowns[k]), &f.path, codes);
             error_codes.extend(text.error_codes.iter().cloned());
             record.texts.insert(locale.clone(), text);
             if let Some(g) = &pr.group {
@@ -860,6 +863,12 @@ fn build_article(
         error_codes.extend(codes::camel_case_names(&h1));
     }
 
+    variants.shrink_to_fit();
+    for r in &mut records {
+        r.texts.shrink_to_fit();
+        r.group.shrink_to_fit();
+    }
+    records.shrink_to_fit();
     let main_file = &files[main];
     let article = Article {
         id,
@@ -887,14 +896,14 @@ fn record_extras(pr: &ParsedRecord, lang: &str) -> RecordExtras {
     RecordExtras { error_codes, links }
 }
 
-fn record_text(pr: &ParsedRecord, markdown: String, f: &LoadedFile, extras: Option<&RecordExtras>) -> RecordText {
+fn record_text(pr: &ParsedRecord, markdown: String, path: &Arc<Path>, error_codes: BTreeSet<String>) -> RecordText {
     RecordText {
         title: pr.title.clone(),
         markdown,
-        source: SourceLocation { path: f.path.clone(), line: pr.line },
+        source: SourceLocation { path: path.clone(), line: pr.line },
         refs: Vec::new(),
         unresolved_refs: Vec::new(),
-        error_codes: extras.map(|e| e.error_codes.clone()).unwrap_or_default(),
+        error_codes,
     }
 }
 
@@ -1079,7 +1088,7 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
 /// X says "see this"): following them would never reach any text.
 fn detect_reference_cycles(built: &[Built], diags: &mut Vec<Diagnostic>) {
     let mut edges: HashMap<RecordId, Vec<RecordId>> = HashMap::new();
-    let mut paths: HashMap<RecordId, (PathBuf, usize)> = HashMap::new();
+    let mut paths: HashMap<RecordId, (Arc<Path>, usize)> = HashMap::new();
     for b in built {
         for r in &b.article.records {
             for text in r.texts.values() {
@@ -1128,7 +1137,8 @@ fn detect_reference_cycles(built: &[Built], diags: &mut Vec<Diagnostic>) {
                         let min = cycle.iter().enumerate().min_by(|a, b| a.1.cmp(b.1)).map_or(0, |(i, _)| i);
                         cycle.rotate_left(min);
                         if reported.insert(cycle.clone()) {
-                            let (path, line) = paths.get(&cycle[0]).cloned().unwrap_or_default();
+                            let (path, line) =
+                                paths.get(&cycle[0]).cloned().unwrap_or_else(|| (Arc::from(Path::new("")), 0));
                             let chain = cycle
                                 .iter()
                                 .map(ToString::to_string)

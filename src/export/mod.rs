@@ -54,7 +54,7 @@ impl PageMap {
         let mut chains = BTreeMap::new();
         let files = ArticleFiles::new(kb);
         for a in &kb.articles {
-            let mut written: Vec<Locale> = locales.iter().filter(|l| a.variants.contains_key(*l)).cloned().collect();
+            let mut written: Vec<Locale> = locales.iter().filter(|l| a.variants.contains_key(l)).cloned().collect();
             if written.is_empty()
                 && let Some(first) = locales.first()
             {

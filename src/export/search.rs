@@ -506,7 +506,7 @@ fn documents<'k>(kb: &'k KnowledgeBase, locale: &Locale, fallbacks: &[&Locale]) 
         for (ri, r) in a.records.iter().enumerate() {
             if let Some((text, _)) = r.texts.get_key_value(locale) {
                 docs.push(DocKey { article: ai, record: ri, text });
-            } else if host && !fallbacks.iter().any(|l| r.texts.contains_key(*l)) {
+            } else if host && !fallbacks.iter().any(|l| r.texts.contains_key(l)) {
                 let chain = chain.get_or_insert_with(|| kb.chain(a, locale));
                 if let Some((text, _, _)) = r.text_in(chain) {
                     docs.push(DocKey { article: ai, record: ri, text });

@@ -6,9 +6,11 @@
 
 mod ids;
 mod locale;
+mod locale_map;
 
 pub use ids::{ArticleId, RecordId, RefTarget};
 pub use locale::Locale;
+pub use locale_map::LocaleMap;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -161,8 +163,9 @@ impl Serialize for DocDate {
 /// Where a piece of content came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceLocation {
-    /// The file path as given (content root joined with the relative path).
-    pub path: PathBuf,
+    /// The file path as given (content root joined with the relative path),
+    /// shared by the file's records.
+    pub path: std::sync::Arc<std::path::Path>,
     /// 1-based line of the record's heading (or first line).
     pub line: usize,
 }
@@ -209,8 +212,8 @@ pub struct Record {
     pub id: RecordId,
     pub kind: RecordKind,
     /// Heading of the container the record sits in (`Causes`), per locale.
-    pub group: BTreeMap<Locale, String>,
-    pub texts: BTreeMap<Locale, RecordText>,
+    pub group: LocaleMap<String>,
+    pub texts: LocaleMap<RecordText>,
     /// For symptoms: the causes they lead to; for solutions: the causes they fix.
     pub causes: Vec<RecordId>,
     /// For causes: the solutions and workarounds that fix them.
@@ -241,7 +244,7 @@ pub struct Article {
     pub error_codes: BTreeSet<String>,
     /// The source-language locale, when its file is loaded.
     pub source_locale: Option<Locale>,
-    pub variants: BTreeMap<Locale, Variant>,
+    pub variants: LocaleMap<Variant>,
     /// Records in document order of the source variant, then records found only in translations.
     pub records: Vec<Record>,
 }

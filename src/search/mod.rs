@@ -696,7 +696,7 @@ fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec
         doc.add_text(fields.id, a.id.as_str());
         doc.add_u64(fields.key, doc_key(a.id.as_str(), loc));
         common(&mut doc, "article", loc);
-        for l in locales.iter().filter(|l| !a.variants.contains_key(*l)) {
+        for l in locales.iter().filter(|l| !a.variants.contains_key(l)) {
             doc.add_text(fields.readers, l.as_str());
         }
         for c in &a.error_codes {
@@ -714,7 +714,7 @@ fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec
             doc.add_u64(fields.key, doc_key(&id, loc));
             doc.add_text(fields.id, id);
             common(&mut doc, r.kind.as_str(), loc);
-            for l in locales.iter().filter(|l| !r.texts.contains_key(*l)) {
+            for l in locales.iter().filter(|l| !r.texts.contains_key(l)) {
                 doc.add_text(fields.readers, l.as_str());
             }
             for c in &text.error_codes {
