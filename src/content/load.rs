@@ -108,9 +108,26 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
 
     let groups = group_files(&files);
     let grouped = started.elapsed();
-    let mut articles = Vec::with_capacity(groups.len());
-    for members in groups {
-        articles.push(build_article(&mut files, members, options, &mut diagnostics));
+    // Articles are built in parallel; each takes its files' texts (moved, not copied).
+    let mut contents: Vec<Option<FileContent>> = files.iter_mut().map(|f| Some(f.take_content())).collect();
+    let groups: Vec<(Vec<usize>, HashMap<usize, FileContent>)> = groups
+        .into_iter()
+        .map(|members| {
+            let taken = members.iter().filter_map(|&i| contents[i].take().map(|c| (i, c))).collect();
+            (members, taken)
+        })
+        .collect();
+    let built_articles: Vec<(Built, Vec<Diagnostic>)> = groups
+        .into_par_iter()
+        .map(|(members, contents)| {
+            let mut diags = Vec::new();
+            (build_article(&files, members, contents, options, &mut diags), diags)
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(built_articles.len());
+    for (article, diags) in built_articles {
+        articles.push(article);
+        diagnostics.extend(diags);
     }
     let built = started.elapsed();
     assign_unique_ids(&mut articles);
@@ -281,7 +298,23 @@ struct RecordExtras {
     links: Vec<parse::Link>,
 }
 
+/// What an article takes of a loaded file: record texts, front matter and
+/// error codes. The file keeps what references need (anchors, links).
+struct FileContent {
+    markdowns: Vec<String>,
+    front_matter: serde_json::Map<String, serde_json::Value>,
+    record_codes: Vec<BTreeSet<String>>,
+}
+
 impl LoadedFile {
+    fn take_content(&mut self) -> FileContent {
+        FileContent {
+            markdowns: self.parsed.records.iter_mut().map(|r| std::mem::take(&mut r.markdown)).collect(),
+            front_matter: std::mem::take(&mut self.parsed.front_matter),
+            record_codes: self.extras.iter_mut().map(|e| std::mem::take(&mut e.error_codes)).collect(),
+        }
+    }
+
     fn extras_of(&self, anchor: &str) -> Option<&RecordExtras> {
         self.parsed.records.iter().position(|r| r.anchor == anchor).map(|i| &self.extras[i])
     }
@@ -397,7 +430,7 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
     for record in &mut parsed.records {
         let line_of = |offset: usize| index.line_col(record.offset + offset).0;
         let mut stack = vec![canonical.clone()];
-        record.markdown = expand_includes(
+        if let Some(expanded) = expand_includes(
             &record.markdown,
             &canonical,
             root,
@@ -407,7 +440,9 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
             options,
             &mut diags,
             &mut result.include_targets,
-        );
+        ) {
+            record.markdown = expanded;
+        }
     }
 
     let lang = locale.language().to_owned();
@@ -484,9 +519,10 @@ fn expand_includes(
     options: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
     targets: &mut Vec<PathBuf>,
-) -> String {
+) -> Option<String> {
+    // Most records include nothing: they keep their text (no copy).
     if !INCLUDE.is_match(markdown) {
-        return markdown.to_owned();
+        return None;
     }
     let mut out = String::with_capacity(markdown.len());
     let mut last = 0;
@@ -567,10 +603,10 @@ fn expand_includes(
         stack.push(resolved.clone());
         let expanded = expand_includes(fragment, &resolved, root, shown, &|_| line, stack, options, diags, targets);
         stack.pop();
-        out.push_str(expanded.trim());
+        out.push_str(expanded.as_deref().unwrap_or(fragment).trim());
     }
     out.push_str(&markdown[last..]);
-    out
+    Some(out)
 }
 
 fn strip_front_matter(text: &str) -> &str {
@@ -686,8 +722,9 @@ struct Built {
 }
 
 fn build_article(
-    files: &mut [LoadedFile],
+    files: &[LoadedFile],
     members: Vec<usize>,
+    mut contents: HashMap<usize, FileContent>,
     options: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> Built {
@@ -714,7 +751,10 @@ fn build_article(
 
     let fresh = |i: usize| match files[i].translation {
         TranslationType::Source => Freshness::Current,
-        _ => freshness(files[i].parsed.get("ms.openlocfilehash").as_deref(), files[i].date, source_key),
+        _ => {
+            let hash = contents.get(&i).and_then(|c| parse::front_matter_value(&c.front_matter, "ms.openlocfilehash"));
+            freshness(hash.as_deref(), files[i].date, source_key)
+        }
     };
 
     // One file per locale; the rest are duplicates.
@@ -756,7 +796,8 @@ fn build_article(
         let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s);
         ArticleId::sanitize(&stem.replace('/', ".")).to_string()
     };
-    let uid = chosen.values().find_map(|&i| files[i].parsed.get("uid"));
+    let uid =
+        chosen.values().find_map(|&i| contents.get(&i).and_then(|c| parse::front_matter_value(&c.front_matter, "uid")));
     let shared_h1 = {
         let anchors: BTreeSet<&str> =
             chosen.values().filter_map(|&i| files[i].parsed.h1.as_ref().map(|h| h.anchor.as_str())).collect();
@@ -785,12 +826,8 @@ fn build_article(
     let mut error_codes = BTreeSet::new();
     for locale in &locale_order {
         let fi = chosen[locale];
-        // The article keeps the text; the loaded file keeps only what references need.
-        let mut markdowns: Vec<String> =
-            files[fi].parsed.records.iter_mut().map(|r| std::mem::take(&mut r.markdown)).collect();
-        let mut record_codes: Vec<BTreeSet<String>> =
-            files[fi].extras.iter_mut().map(|e| std::mem::take(&mut e.error_codes)).collect();
-        let front_matter = std::mem::take(&mut files[fi].parsed.front_matter);
+        let FileContent { mut markdowns, front_matter, mut record_codes } =
+            contents.remove(&fi).expect("each chosen file's content is taken once");
         let f = &files[fi];
         let lang = locale.language();
         let title = front_matter_str(&front_matter, "title")
@@ -870,10 +907,12 @@ fn build_article(
     }
     records.shrink_to_fit();
     let main_file = &files[main];
+    let main_front_matter = &variants[&main_file.locale].front_matter;
     let article = Article {
         id,
-        service: main_file.parsed.get("ms.service").or_else(|| main_file.parsed.get("services")),
-        topic: main_file.parsed.get("ms.topic"),
+        service: parse::front_matter_value(main_front_matter, "ms.service")
+            .or_else(|| parse::front_matter_value(main_front_matter, "services")),
+        topic: parse::front_matter_value(main_front_matter, "ms.topic"),
         date: main_file.date,
         error_codes,
         source_locale,
@@ -972,13 +1011,47 @@ fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec
             by_name.entry(name).or_default().insert(ai);
         }
     }
-    let anchor_maps: Vec<BTreeMap<Locale, HashMap<&str, &str>>> =
-        built.iter().map(|b| b.files.iter().map(|(l, &fi)| (l.clone(), anchor_map(&files[fi]))).collect()).collect();
+    let anchor_maps: Vec<BTreeMap<Locale, HashMap<&str, &str>>> = built
+        .par_iter()
+        .map(|b| b.files.iter().map(|(l, &fi)| (l.clone(), anchor_map(&files[fi]))).collect())
+        .collect();
 
-    // (article, record, locale) → resolved and unresolved references.
-    type Update = (usize, usize, Locale, Vec<RefTarget>, Vec<String>);
-    let mut updates: Vec<Update> = Vec::new();
-    for (ai, b) in built.iter().enumerate() {
+    // Articles in parallel; the updates are applied after.
+    let targets = Targets { files, built, by_path: &by_path, by_name: &by_name, anchor_maps: &anchor_maps };
+    let per_article: Vec<(Vec<Update>, Vec<Diagnostic>)> =
+        (0..built.len()).into_par_iter().map(|ai| targets.resolve(ai)).collect();
+    for (updates, found) in per_article {
+        diags.extend(found);
+        for (ai, ri, locale, refs, unresolved) in updates {
+            if let Some(text) = built[ai].article.records[ri].texts.get_mut(&locale) {
+                text.refs = refs;
+                text.unresolved_refs = unresolved;
+            }
+        }
+    }
+}
+
+/// (article, record, locale) → resolved and unresolved references.
+type Update = (usize, usize, Locale, Vec<RefTarget>, Vec<String>);
+
+/// What a reference can point at: every loaded article, by path, file name and anchor.
+struct Targets<'a> {
+    files: &'a [LoadedFile],
+    built: &'a [Built],
+    /// (root, root-relative path) → article.
+    by_path: &'a HashMap<(usize, String), usize>,
+    /// File name → articles.
+    by_name: &'a HashMap<String, BTreeSet<usize>>,
+    anchor_maps: &'a [BTreeMap<Locale, HashMap<&'a str, &'a str>>],
+}
+
+impl Targets<'_> {
+    /// The references of article `ai`'s records, and warnings for those that lead nowhere.
+    fn resolve(&self, ai: usize) -> (Vec<Update>, Vec<Diagnostic>) {
+        let Targets { files, built, by_path, by_name, anchor_maps } = *self;
+        let b = &built[ai];
+        let mut updates: Vec<Update> = Vec::new();
+        let mut diags: Vec<Diagnostic> = Vec::new();
         for (ri, record) in b.article.records.iter().enumerate() {
             for (locale, text) in &record.texts {
                 let f = &files[b.files[locale]];
@@ -1069,12 +1142,7 @@ fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec
                 }
             }
         }
-    }
-    for (ai, ri, locale, refs, unresolved) in updates {
-        if let Some(text) = built[ai].article.records[ri].texts.get_mut(&locale) {
-            text.refs = refs;
-            text.unresolved_refs = unresolved;
-        }
+        (updates, diags)
     }
 }
 

@@ -81,13 +81,19 @@ pub struct ParsedRecord {
 impl ParsedFile {
     /// A front-matter value as text (strings as is, numbers printed).
     pub fn get(&self, key: &str) -> Option<String> {
-        match self.front_matter.get(key)? {
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            Value::Array(items) => items.first().and_then(|v| v.as_str()).map(str::to_owned),
-            _ => None,
-        }
+        front_matter_value(&self.front_matter, key)
+    }
+}
+
+/// A front-matter value as text: strings trimmed (empty is none), numbers and
+/// booleans written out, the first string of a list.
+pub fn front_matter_value(front_matter: &Map<String, Value>, key: &str) -> Option<String> {
+    match front_matter.get(key)? {
+        Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => items.first().and_then(|v| v.as_str()).map(str::to_owned),
+        _ => None,
     }
 }
 

@@ -21,6 +21,9 @@ fn iot_hub_loads_sixteen_articles_in_six_locales_without_errors() {
         let locales: Vec<&str> = article.variants.keys().map(|l| l.as_str()).collect();
         assert_eq!(locales, LOCALES, "{}", article.id);
         assert_eq!(article.source_locale, Some(locale("en-us")), "{}", article.id);
+        // Front-matter fields of the article come from its main file.
+        assert_eq!(article.service.as_deref(), Some("iot-hub"), "{}", article.id);
+        assert!(article.topic.is_some(), "{}", article.id);
     }
     // SOURCE.txt and MANIFEST.tsv are not articles.
     let paths: Vec<_> = kb.articles.iter().flat_map(|a| a.variants.values()).map(|v| v.path.clone()).collect();
