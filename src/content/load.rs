@@ -427,10 +427,11 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
 
     // Expand includes inside each record, confined to this root.
     let index = LineIndex::new(text);
-    for record in &mut parsed.records {
+    let mut expanded = vec![false; parsed.records.len()];
+    for (record, expanded) in parsed.records.iter_mut().zip(&mut expanded) {
         let line_of = |offset: usize| index.line_col(record.offset + offset).0;
         let mut stack = vec![canonical.clone()];
-        if let Some(expanded) = expand_includes(
+        if let Some(text) = expand_includes(
             &record.markdown,
             &canonical,
             root,
@@ -441,12 +442,26 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
             &mut diags,
             &mut result.include_targets,
         ) {
-            record.markdown = expanded;
+            record.markdown = text;
+            *expanded = true;
         }
     }
 
-    let lang = locale.language().to_owned();
-    let extras = parsed.records.iter().map(|r| record_extras(r, &lang)).collect();
+    let lang = locale.language();
+    let mut links: Vec<Vec<parse::Link>> = parsed.records.iter_mut().map(|r| std::mem::take(&mut r.links)).collect();
+    let extras = (parsed.records.iter().zip(&expanded).zip(&mut links))
+        .map(|((r, &expanded), links)| {
+            if expanded {
+                // Included text was not in the file's pass: read the record again.
+                let (plain, links) = parse::analyze(&r.markdown);
+                record_extras(r, &plain, links, lang)
+            } else {
+                record_extras(r, &parsed.plain_of(r), std::mem::take(links), lang)
+            }
+        })
+        .collect();
+    // The records' codes are read: the file's plain text is not needed any more.
+    parsed.plain = String::new();
 
     result.diagnostics = diags;
     result.file = Some(LoadedFile {
@@ -923,14 +938,14 @@ fn build_article(
 }
 
 /// Error codes and links of one record, from one Markdown pass.
-fn record_extras(pr: &ParsedRecord, lang: &str) -> RecordExtras {
+/// Error codes of one record (from its title and plain text) beside its links.
+fn record_extras(pr: &ParsedRecord, plain: &str, links: Vec<parse::Link>, lang: &str) -> RecordExtras {
     let mut error_codes = BTreeSet::new();
     if !pr.title.is_empty() {
         codes::extract(&pr.title, lang, TextKind::Heading, &mut error_codes);
     }
-    let (plain, links) = parse::analyze(&pr.markdown);
     // The heading line is the first line of the plain text; it was read above.
-    let body = if pr.level == 0 { plain.as_str() } else { plain.split_once('\n').map_or("", |(_, b)| b) };
+    let body = if pr.level == 0 { plain } else { plain.split_once('\n').map_or("", |(_, b)| b) };
     codes::extract(body, lang, TextKind::Body, &mut error_codes);
     RecordExtras { error_codes, links }
 }

@@ -1,7 +1,7 @@
 //! Pure parsing: the text of one file in, its front matter, sections and
 //! diagnostics out. No file system, clock or environment here; `load.rs` does I/O.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -37,6 +37,10 @@ pub struct ParsedFile {
     pub records: Vec<ParsedRecord>,
     /// Bytes of the UTF-8 BOM, if any (offsets below are into the text as given).
     pub body_offset: usize,
+    /// Plain text of the body, from the same Markdown pass that found the
+    /// headings; records name their parts of it ([`ParsedRecord::plain`]).
+    /// The loader drops it once it has read the records' error codes.
+    pub plain: String,
 }
 
 #[derive(Debug, Clone)]
@@ -76,9 +80,23 @@ pub struct ParsedRecord {
     /// remedies; solutions for causes).
     pub causes: Vec<String>,
     pub solutions: Vec<String>,
+    /// The record's plain text: ranges of [`ParsedFile::plain`], in order.
+    pub plain: Vec<std::ops::Range<usize>>,
+    /// Links in the record, offsets into [`ParsedRecord::markdown`].
+    pub links: Vec<Link>,
 }
 
 impl ParsedFile {
+    /// A record's plain text, as [`plain_text`] of its Markdown gives it.
+    pub fn plain_of<'a>(&'a self, record: &ParsedRecord) -> std::borrow::Cow<'a, str> {
+        match record.plain.as_slice() {
+            [one] => std::borrow::Cow::Borrowed(self.plain[one.clone()].trim()),
+            parts => std::borrow::Cow::Owned(
+                parts.iter().map(|r| &self.plain[r.clone()]).collect::<String>().trim().to_owned(),
+            ),
+        }
+    }
+
     /// A front-matter value as text (strings as is, numbers printed).
     pub fn get(&self, key: &str) -> Option<String> {
         front_matter_value(&self.front_matter, key)
@@ -134,8 +152,8 @@ pub fn parse_file(text: &str, path: &Path) -> (Parsed, Vec<Diagnostic>) {
     };
 
     let body = &text[body_start..];
-    let (h1, records) = split_records(body, body_start, &index, path, &mut diags);
-    let file = ParsedFile { front_matter, h1, records, body_offset: body_start };
+    let (h1, records, plain) = split_records(body, body_start, &index, path, &mut diags);
+    let file = ParsedFile { front_matter, h1, records, body_offset: body_start, plain };
     (Parsed::Article(Box::new(file)), diags)
 }
 
@@ -248,39 +266,48 @@ struct Heading {
     /// Byte offsets into the whole file text.
     start: usize,
     line: usize,
+    /// Length of the body's plain text where the heading starts, and after it.
+    plain_start: usize,
+    plain_after: usize,
 }
 
 static NAME_ATTR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)<a\s[^>]*?\b(?:name|id)\s*=\s*["']([^"']+)["']"#).expect("static regex"));
 
 /// Scans the body's headings with pulldown-cmark (so `#` lines inside fenced
-/// code are not headings).
-fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> Vec<Heading> {
+/// code are not headings); the same pass writes the body's plain text and
+/// links (offsets into the whole file text), so records need no pass of their own.
+fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>, PlainText) {
     let mut headings = Vec::new();
-    let mut current: Option<(u8, usize, String, Option<String>)> = None;
+    let mut plain = PlainText::with_capacity(body.len());
+    let mut current: Option<(u8, usize, String, Option<String>, usize)> = None;
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
+        let plain_before = plain.text.len();
+        plain.push(&event, offset + range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((heading_level(level), range.start, String::new(), None));
+                current = Some((heading_level(level), range.start, String::new(), None, plain_before));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, text, anchor)) = current.take() {
+                if let Some((level, start, text, anchor, plain_start)) = current.take() {
                     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
                     let (anchor, explicit) = match anchor {
                         Some(a) => (a, true),
                         None => (derive_anchor(&text), false),
                     };
                     let start = offset + start;
-                    headings.push(Heading { level, text, anchor, explicit, start, line: index.line_col(start).0 });
+                    let line = index.line_col(start).0;
+                    let plain_after = plain.text.len();
+                    headings.push(Heading { level, text, anchor, explicit, start, line, plain_start, plain_after });
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text, _)) = current.as_mut() {
+                if let Some((_, _, text, _, _)) = current.as_mut() {
                     text.push_str(&t);
                 }
             }
             Event::InlineHtml(html) | Event::Html(html) => {
-                if let Some((_, _, _, anchor)) = current.as_mut()
+                if let Some((_, _, _, anchor, _)) = current.as_mut()
                     && anchor.is_none()
                     && let Some(c) = NAME_ATTR.captures(&html)
                 {
@@ -290,7 +317,7 @@ fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> Vec<Heading> {
             _ => {}
         }
     }
-    headings
+    (headings, plain)
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -321,9 +348,38 @@ fn split_records(
     index: &LineIndex,
     path: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> (Option<H1>, Vec<ParsedRecord>) {
+) -> (Option<H1>, Vec<ParsedRecord>, String) {
     let full_text_end = body_start + body.len();
-    let mut headings = scan_headings(body, body_start, index);
+    let (mut headings, plain) = scan_headings(body, body_start, index);
+    // Where each section starts in the plain text, by its start in the file text.
+    let mut plain_at: HashMap<usize, usize> = headings.iter().map(|h| (h.start, h.plain_start)).collect();
+    plain_at.insert(full_text_end, plain.text.len());
+    let parts = |segments: &[(usize, usize)], plain_from: Option<usize>| -> (Vec<std::ops::Range<usize>>, Vec<Link>) {
+        let mut ranges = Vec::new();
+        let mut links = Vec::new();
+        let mut markdown_len = 0;
+        let mut lead = None;
+        // Sections start and end at headings (or the end): always a key.
+        let at = |offset: usize| plain_at.get(&offset).copied().unwrap_or(plain.text.len());
+        for (k, &(s, e)) in segments.iter().enumerate() {
+            let from = match plain_from {
+                Some(from) if k == 0 => from,
+                _ => at(s),
+            };
+            ranges.push(from..at(e).max(from));
+            let segment = &body[s - body_start..e - body_start];
+            // The record's Markdown is the segments joined, then trimmed.
+            let lead = *lead.get_or_insert(segment.len() - segment.trim_start().len());
+            for link in plain.links.iter().filter(|l| (s..e).contains(&l.offset)) {
+                links.push(Link {
+                    dest: link.dest.clone(),
+                    offset: (markdown_len + link.offset - s).saturating_sub(lead),
+                });
+            }
+            markdown_len += e - s;
+        }
+        (ranges, links)
+    };
 
     // The first H1 is the title; the text after it up to the next heading is the intro.
     let h1_pos = headings.iter().position(|h| h.level == 1);
@@ -345,6 +401,8 @@ fn split_records(
     // Headings before the H1 (rare) are treated like any other section.
     if intro_start < first_after && !slice(intro_start, first_after).trim().is_empty() {
         used.insert("intro".to_owned());
+        let (plain_ranges, links) =
+            parts(&[(intro_start, first_after)], Some(h1.as_ref().map_or(0, |h| h.plain_after)));
         records.push(ParsedRecord {
             anchor: "intro".to_owned(),
             kind: RecordKind::Info,
@@ -361,6 +419,8 @@ fn split_records(
             extra_anchors: Vec::new(),
             causes: Vec::new(),
             solutions: Vec::new(),
+            plain: plain_ranges,
+            links,
         });
     }
 
@@ -479,6 +539,7 @@ fn split_records(
             }
         }
         record_index_of_node[i] = Some(records.len());
+        let (plain_ranges, links) = parts(&segments[i], None);
         records.push(ParsedRecord {
             anchor: anchors[i].clone(),
             kind,
@@ -497,6 +558,8 @@ fn split_records(
             extra_anchors,
             causes: Vec::new(),
             solutions: Vec::new(),
+            plain: plain_ranges,
+            links,
         });
     }
     // A link to a container with no lead text lands on its first record.
@@ -511,7 +574,8 @@ fn split_records(
         }
     }
     relate(&mut records);
-    (h1.map(|h| H1 { text: h.text, anchor: h.anchor, explicit_anchor: h.explicit, line: h.line }), records)
+    let h1 = h1.map(|h| H1 { text: h.text, anchor: h.anchor, explicit_anchor: h.explicit, line: h.line });
+    (h1, records, plain.text)
 }
 
 /// Binds causes to remedies and symptoms to causes (DESIGN.md §1):
@@ -591,15 +655,31 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// Plain text and links of Markdown in one pass.
 pub fn analyze(markdown: &str) -> (String, Vec<Link>) {
-    let mut out = String::with_capacity(markdown.len());
-    let mut links = Vec::new();
+    let mut plain = PlainText::with_capacity(markdown.len());
     for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+        plain.push(&event, range.start);
+    }
+    (plain.text.trim().to_owned(), plain.links)
+}
+
+/// Plain text and links, written one pulldown-cmark event at a time: text and
+/// code, blocks separated by newlines, table cells by spaces, HTML dropped.
+struct PlainText {
+    text: String,
+    links: Vec<Link>,
+}
+
+impl PlainText {
+    fn with_capacity(bytes: usize) -> Self {
+        PlainText { text: String::with_capacity(bytes), links: Vec::new() }
+    }
+
+    /// Adds one event; `offset` is where it starts in the source.
+    fn push(&mut self, event: &Event, offset: usize) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                links.push(Link { dest: dest_url.into_string(), offset: range.start })
-            }
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(Link { dest: dest_url.to_string(), offset }),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -608,12 +688,11 @@ pub fn analyze(markdown: &str) -> (String, Vec<Link>) {
                 | TagEnd::TableRow
                 | TagEnd::TableHead
                 | TagEnd::BlockQuote(_),
-            ) if !out.ends_with('\n') => out.push('\n'),
-            Event::End(TagEnd::TableCell) => out.push(' '),
+            ) if !self.text.ends_with('\n') => self.text.push('\n'),
+            Event::End(TagEnd::TableCell) => self.text.push(' '),
             _ => {}
         }
     }
-    (out.trim().to_owned(), links)
 }
 
 #[cfg(test)]

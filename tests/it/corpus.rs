@@ -150,3 +150,33 @@ fn support_corpus_loads_and_yields_records() {
     );
     assert!(share >= 0.9, "{share}");
 }
+
+/// The loader reads each record's plain text and links from one Markdown pass
+/// over the whole file; they must be what a pass over the record's own
+/// Markdown gives (the search index and the server read records that way).
+#[test]
+fn one_pass_plain_text_and_links_match_each_records_own_markdown() {
+    use tshoot::content::parse::{Parsed, analyze, parse_file};
+    let corpus = require_shared!("corpus");
+    let (mut records, mut plain_differs, mut links_differ) = (0, Vec::new(), Vec::new());
+    for entry in walkdir::WalkDir::new(&corpus).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        let (Parsed::Article(file), _) = parse_file(&text, entry.path()) else { continue };
+        for r in &file.records {
+            records += 1;
+            let (plain, links) = analyze(&r.markdown);
+            // Reference-style links (`![alt][2]`) defined elsewhere in the file
+            // resolve only in the whole-file pass: there the text is the better one.
+            if file.plain_of(r) != plain && !r.markdown.contains("][") {
+                plain_differs.push(format!("{}#{}", entry.path().display(), r.anchor));
+            }
+            if r.links != links {
+                links_differ.push(format!("{}#{}", entry.path().display(), r.anchor));
+            }
+        }
+    }
+    assert!(records > 20_000, "{records} records");
+    eprintln!("{records} records; plain text differs in {}, links in {}", plain_differs.len(), links_differ.len());
+    assert!(plain_differs.is_empty(), "{:#?}", &plain_differs[..plain_differs.len().min(10)]);
+    assert!(links_differ.is_empty(), "{:#?}", &links_differ[..links_differ.len().min(10)]);
+}
