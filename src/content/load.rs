@@ -302,6 +302,7 @@ struct RecordExtras {
 /// error codes. The file keeps what references need (anchors, links).
 struct FileContent {
     markdowns: Vec<String>,
+    titles: Vec<String>,
     front_matter: serde_json::Map<String, serde_json::Value>,
     record_codes: Vec<BTreeSet<String>>,
 }
@@ -310,6 +311,7 @@ impl LoadedFile {
     fn take_content(&mut self) -> FileContent {
         FileContent {
             markdowns: self.parsed.records.iter_mut().map(|r| std::mem::take(&mut r.markdown)).collect(),
+            titles: self.parsed.records.iter_mut().map(|r| std::mem::take(&mut r.title)).collect(),
             front_matter: std::mem::take(&mut self.parsed.front_matter),
             record_codes: self.extras.iter_mut().map(|e| std::mem::take(&mut e.error_codes)).collect(),
         }
@@ -841,7 +843,7 @@ fn build_article(
     let mut error_codes = BTreeSet::new();
     for locale in &locale_order {
         let fi = chosen[locale];
-        let FileContent { mut markdowns, front_matter, mut record_codes } =
+        let FileContent { mut markdowns, mut titles, front_matter, mut record_codes } =
             contents.remove(&fi).expect("each chosen file's content is taken once");
         let f = &files[fi];
         let lang = locale.language();
@@ -886,7 +888,14 @@ fn build_article(
             };
             let record = &mut records[pos];
             let codes = record_codes.get_mut(k).map(std::mem::take).unwrap_or_default();
-            let text = record_text(pr, std::mem::take(&mut markdowns[k]), &f.path, codes);
+            let text = RecordText {
+                title: std::mem::take(&mut titles[k]),
+                markdown: std::mem::take(&mut markdowns[k]),
+                source: SourceLocation { path: f.path.clone(), line: pr.line },
+                refs: Vec::new(),
+                unresolved_refs: Vec::new(),
+                error_codes: codes,
+            };
             error_codes.extend(text.error_codes.iter().cloned());
             record.texts.insert(locale.clone(), text);
             if let Some(g) = &pr.group {
@@ -948,17 +957,6 @@ fn record_extras(pr: &ParsedRecord, plain: &str, links: Vec<parse::Link>, lang: 
     let body = if pr.level == 0 { plain } else { plain.split_once('\n').map_or("", |(_, b)| b) };
     codes::extract(body, lang, TextKind::Body, &mut error_codes);
     RecordExtras { error_codes, links }
-}
-
-fn record_text(pr: &ParsedRecord, markdown: String, path: &Arc<Path>, error_codes: BTreeSet<String>) -> RecordText {
-    RecordText {
-        title: pr.title.clone(),
-        markdown,
-        source: SourceLocation { path: path.clone(), line: pr.line },
-        refs: Vec::new(),
-        unresolved_refs: Vec::new(),
-        error_codes,
-    }
 }
 
 fn front_matter_str(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {

@@ -279,7 +279,7 @@ static NAME_ATTR: LazyLock<Regex> =
 /// links (offsets into the whole file text), so records need no pass of their own.
 fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>, PlainText) {
     let mut headings = Vec::new();
-    let mut plain = PlainText::with_capacity(body.len());
+    let mut plain = PlainText::with_capacity(0);
     let mut current: Option<(u8, usize, String, Option<String>, usize)> = None;
     for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
         let plain_before = plain.text.len();
@@ -355,7 +355,7 @@ fn split_records(
     let mut plain_at: HashMap<usize, usize> = headings.iter().map(|h| (h.start, h.plain_start)).collect();
     plain_at.insert(full_text_end, plain.text.len());
     let parts = |segments: &[(usize, usize)], plain_from: Option<usize>| -> (Vec<std::ops::Range<usize>>, Vec<Link>) {
-        let mut ranges = Vec::new();
+        let mut ranges = Vec::with_capacity(segments.len());
         let mut links = Vec::new();
         let mut markdown_len = 0;
         let mut lead = None;
@@ -386,7 +386,7 @@ fn split_records(
     let h1 = h1_pos.map(|i| headings.remove(i));
     let slice = |from: usize, to: usize| &body[from - body_start..to - body_start];
 
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(headings.len() + 1);
     let mut used: HashSet<String> = HashSet::new();
 
     // Intro: between the H1 (or the body start) and the first heading after it.

@@ -1,8 +1,9 @@
 use serde::Serialize;
 
-/// An article's id: URL-safe, `[a-z0-9._-]`.
+/// An article's id: URL-safe, `[a-z0-9._-]`. Shared, not copied, by the ids
+/// of the article's records and the references to it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ArticleId(String);
+pub struct ArticleId(std::sync::Arc<str>);
 
 impl ArticleId {
     /// Makes an id from any text: lowercase, runs of other characters become `-`.
@@ -16,7 +17,7 @@ impl ArticleId {
             }
         }
         let trimmed = out.trim_matches('-');
-        if trimmed.is_empty() { ArticleId("article".to_owned()) } else { ArticleId(trimmed.to_owned()) }
+        ArticleId(if trimmed.is_empty() { "article" } else { trimmed }.into())
     }
 
     pub fn as_str(&self) -> &str {
@@ -54,7 +55,7 @@ impl RecordId {
         if article.is_empty() || anchor.is_empty() {
             return None;
         }
-        Some(RecordId::new(ArticleId(article.to_owned()), anchor))
+        Some(RecordId::new(ArticleId(article.into()), anchor))
     }
 }
 
