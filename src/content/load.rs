@@ -85,7 +85,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
     for r in &results {
         include_targets.extend(r.include_targets.iter().cloned());
     }
-    let mut files = Vec::new();
+    let mut files = Vec::with_capacity(results.len());
     for r in results {
         bytes += r.bytes;
         diagnostics.extend(r.diagnostics);
