@@ -153,7 +153,7 @@ pub struct IndexUpdate {
 }
 
 /// Bump when the schema or the documents change shape: saved indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 3;
+const SCHEMA_VERSION: u32 = 4;
 
 /// Documents read per search for facets and de-duplication; `total` counts
 /// the distinct records among them.
@@ -199,7 +199,7 @@ pub struct SearchIndex {
     /// de-duplication and facets over the best 100 documents read these,
     /// not the document store (each stored document sits in a compressed
     /// block of its own; reading 100 cost more than running the query).
-    docs: HashMap<u64, DocMeta>,
+    docs: foldhash::HashMap<u64, DocMeta>,
     code_names: suggest::CodeNames,
 }
 
@@ -228,8 +228,8 @@ fn doc_key(id: &str, locale: &Locale) -> u64 {
 }
 
 /// The documents [`article_docs`] makes of each article, as [`DocMeta`] by key.
-fn doc_metas(kb: &KnowledgeBase) -> HashMap<u64, DocMeta> {
-    let mut docs = HashMap::new();
+fn doc_metas(kb: &KnowledgeBase) -> foldhash::HashMap<u64, DocMeta> {
+    let mut docs = foldhash::HashMap::default();
     for a in &kb.articles {
         let article: Arc<str> = Arc::from(a.id.as_str());
         let service: Option<Arc<str>> = a.service.as_deref().map(Arc::from);
@@ -286,7 +286,7 @@ impl SearchIndex {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        let index = Index::builder().schema(schema).settings(index_settings()).create_in_ram()?;
         analyzer::register(&index);
         let mut writer = index.writer_with_num_threads(2, 64 * 1024 * 1024)?;
         let docs = all_docs(&fields, kb, progress);
@@ -342,7 +342,7 @@ impl SearchIndex {
                 // Only wipe what is ours: an empty folder or one holding our manifest.
                 clear_index_dir(dir)?;
                 let d = tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
-                (Index::create(d, schema, tantivy::IndexSettings::default())?, BTreeMap::new())
+                (Index::create(d, schema, index_settings())?, BTreeMap::new())
             }
         };
         analyzer::register(&index);
@@ -406,7 +406,7 @@ impl SearchIndex {
         let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
         let keys =
             searcher.segment_readers().iter().map(|s| s.fast_fields().u64(KEY_FIELD)).collect::<Result<Vec<_>, _>>()?;
-        let mut seen = HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         let mut found: Vec<(f32, DocAddress, &DocMeta)> = Vec::new();
         for (score, address) in top {
             let meta = keys[address.segment_ord as usize].first(address.doc_id).and_then(|k| self.docs.get(&k));
@@ -592,6 +592,12 @@ fn snippet_window<'t>(text: &'t str, terms: &[String]) -> &'t str {
     let lead = text[..first].char_indices().rev().nth(SNIPPET_LEAD - 1).map_or(0, |(i, _)| i);
     let end = text[lead..].char_indices().nth(SNIPPET_WINDOW).map_or(text.len(), |(i, _)| lead + i);
     &text[lead..end]
+}
+
+/// Smaller document-store blocks than tantivy's 16 KB: a search reads the
+/// shown hits from the store, and each read decompresses a whole block.
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings { docstore_blocksize: 4096, ..Default::default() }
 }
 
 fn schema() -> (Schema, Fields) {
