@@ -1253,7 +1253,6 @@ pub fn is_reference_only(text: &RecordText) -> bool {
         return false;
     }
     let body = text.markdown.split_once('\n').map_or("", |(_, b)| b);
-    let plain = parse::plain_text(body);
-    let links: usize = parse::extract_links(body).len();
-    links <= 2 && plain.chars().count() <= 160
+    let (plain, links) = parse::analyze(body);
+    links.len() <= 2 && plain.chars().count() <= 160
 }
