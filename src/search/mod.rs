@@ -153,7 +153,7 @@ pub struct IndexUpdate {
 }
 
 /// Bump when the schema or the documents change shape: saved indexes are rebuilt.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 
 /// Documents read per search for facets and de-duplication; `total` counts
 /// the distinct records among them.
@@ -172,7 +172,6 @@ const KEY_FIELD: &str = "key";
 
 #[derive(Clone, Copy)]
 struct Fields {
-    id: Field,
     article: Field,
     kind: Field,
     /// [`doc_key`] of the document: its entry in [`SearchIndex::docs`].
@@ -227,31 +226,80 @@ fn doc_key(id: &str, locale: &Locale) -> u64 {
     u64::from_le_bytes(std::array::from_fn(|i| digest[i]))
 }
 
-/// The documents [`article_docs`] makes of each article, as [`DocMeta`] by key.
+/// Every document of the index ([`documents`]) as [`DocMeta`] by key.
 fn doc_metas(kb: &KnowledgeBase) -> foldhash::HashMap<u64, DocMeta> {
     let mut docs = foldhash::HashMap::default();
     for a in &kb.articles {
         let article: Arc<str> = Arc::from(a.id.as_str());
         let service: Option<Arc<str>> = a.service.as_deref().map(Arc::from);
-        let meta = |id: String, kind: &'static str, locale: &Locale, codes: &BTreeSet<String>| DocMeta {
-            id,
-            article: article.clone(),
-            kind,
-            locale: locale.clone(),
-            service: service.clone(),
-            codes: codes.iter().cloned().collect(),
-        };
-        for loc in a.variants.keys() {
-            docs.insert(doc_key(a.id.as_str(), loc), meta(a.id.to_string(), "article", loc, &a.error_codes));
-        }
-        for r in &a.records {
-            let id = r.id.to_string();
-            for (loc, text) in &r.texts {
-                docs.insert(doc_key(&id, loc), meta(id.clone(), r.kind.as_str(), loc, &text.error_codes));
-            }
+        for d in documents(a) {
+            let meta = DocMeta {
+                article: article.clone(),
+                kind: d.kind,
+                locale: d.locale.clone(),
+                service: service.clone(),
+                codes: d.codes.iter().cloned().collect(),
+                id: d.id,
+            };
+            docs.insert(doc_key(&meta.id, d.locale), meta);
         }
     }
     docs
+}
+
+/// One document: an article variant, or one locale's text of a record.
+struct Document<'a> {
+    /// A record id, or the article id.
+    id: String,
+    /// A record kind, or `article`.
+    kind: &'static str,
+    locale: &'a Locale,
+    /// Whether the record (or article) has text in a locale; readers of the
+    /// other locales see this document as a fallback.
+    has_locale: Box<dyn Fn(&Locale) -> bool + 'a>,
+    codes: &'a BTreeSet<String>,
+    title: &'a str,
+    /// Plain text, or Markdown to turn into plain text.
+    body: Body<'a>,
+}
+
+enum Body<'a> {
+    Plain(&'a str),
+    Markdown(&'a str),
+}
+
+/// The documents of an article, in a fixed order: the index and the
+/// in-memory table ([`doc_metas`]) are both made from this.
+fn documents(a: &Article) -> impl Iterator<Item = Document<'_>> {
+    let variants = a.variants.iter().map(move |(loc, variant)| Document {
+        id: a.id.to_string(),
+        kind: "article",
+        locale: loc,
+        has_locale: Box::new(move |l| a.variants.contains_key(l)),
+        codes: &a.error_codes,
+        title: &variant.title,
+        body: Body::Plain(variant.description.as_deref().unwrap_or("")),
+    });
+    let texts = a.records.iter().flat_map(move |r| {
+        r.texts.iter().map(move |(loc, text)| {
+            // The intro has no heading: it goes by the article's title.
+            let (title, body) = if text.title.is_empty() {
+                (a.variants.get(loc).map_or("", |v| v.title.as_str()), text.markdown.as_str())
+            } else {
+                (text.title.as_str(), text.markdown.split_once('\n').map_or("", |(_, b)| b))
+            };
+            Document {
+                id: r.id.to_string(),
+                kind: r.kind.as_str(),
+                locale: loc,
+                has_locale: Box::new(move |l| r.texts.contains_key(l)),
+                codes: &text.error_codes,
+                title,
+                body: Body::Markdown(body),
+            }
+        })
+    });
+    variants.chain(texts)
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -602,7 +650,6 @@ fn index_settings() -> tantivy::IndexSettings {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING);
     let article = builder.add_text_field("article", STRING);
     let kind = builder.add_text_field("kind", STRING);
     let key = builder.add_u64_field(KEY_FIELD, FAST);
@@ -628,19 +675,18 @@ fn schema() -> (Schema, Fields) {
     let body: [Field; LANGUAGES.len()] = std::array::from_fn(|i| {
         builder.add_text_field(&format!("body_{}", LANGUAGES[i].0), text_options(LANGUAGES[i].0))
     });
-    (builder.build(), Fields { id, article, kind, key, readers, service, codes, title_codes, title, body })
+    (builder.build(), Fields { article, kind, key, readers, service, codes, title_codes, title, body })
 }
 
 fn fields_of(schema: &Schema) -> Result<Fields, SearchError> {
     let f = |name: &str| schema.get_field(name).map_err(SearchError::from);
-    let mut title = [f("id")?; LANGUAGES.len()];
+    let mut title = [f("article")?; LANGUAGES.len()];
     let mut body = title;
     for (i, (key, _)) in LANGUAGES.iter().enumerate() {
         title[i] = f(&format!("title_{key}"))?;
         body[i] = f(&format!("body_{key}"))?;
     }
     Ok(Fields {
-        id: f("id")?,
         article: f("article")?,
         kind: f("kind")?,
         key: f(KEY_FIELD)?,
@@ -676,72 +722,42 @@ fn all_docs(
         .collect()
 }
 
-/// One document per article variant and one per record text.
+/// One document per article variant and one per record text ([`documents`]).
 fn article_docs(fields: &Fields, a: &Article, locales: &BTreeSet<Locale>) -> Vec<TantivyDocument> {
-    let mut docs = Vec::new();
     // Codes in the titles (and the error names) say what the article is about.
     let mut about = BTreeSet::new();
     for (loc, variant) in &a.variants {
         codes::extract(&variant.title, loc.language(), TextKind::Title, &mut about);
     }
     about.extend(a.error_codes.iter().filter(|c| c.chars().all(|ch| ch.is_ascii_alphabetic())).cloned());
-    let common = |doc: &mut TantivyDocument, kind: &str, loc: &Locale| {
-        doc.add_text(fields.article, a.id.as_str());
-        doc.add_text(fields.kind, kind);
-        doc.add_text(fields.readers, loc.as_str());
-        for c in &about {
-            doc.add_text(fields.title_codes, c);
-        }
-        if let Some(s) = &a.service {
-            doc.add_text(fields.service, s);
-        }
-    };
-    for (loc, variant) in &a.variants {
-        let li = lang_index(language_key(loc.language()));
-        let mut doc = TantivyDocument::default();
-        doc.add_text(fields.id, a.id.as_str());
-        doc.add_u64(fields.key, doc_key(a.id.as_str(), loc));
-        common(&mut doc, "article", loc);
-        for l in locales.iter().filter(|l| !a.variants.contains_key(l)) {
-            doc.add_text(fields.readers, l.as_str());
-        }
-        for c in &a.error_codes {
-            doc.add_text(fields.codes, c);
-        }
-        doc.add_text(fields.title[li], &variant.title);
-        doc.add_text(fields.body[li], variant.description.as_deref().unwrap_or(""));
-        docs.push(doc);
-    }
-    for r in &a.records {
-        for (loc, text) in &r.texts {
-            let li = lang_index(language_key(loc.language()));
+    documents(a)
+        .map(|d| {
+            let li = lang_index(language_key(d.locale.language()));
             let mut doc = TantivyDocument::default();
-            let id = r.id.to_string();
-            doc.add_u64(fields.key, doc_key(&id, loc));
-            doc.add_text(fields.id, id);
-            common(&mut doc, r.kind.as_str(), loc);
-            for l in locales.iter().filter(|l| !r.texts.contains_key(l)) {
+            doc.add_u64(fields.key, doc_key(&d.id, d.locale));
+            doc.add_text(fields.article, a.id.as_str());
+            doc.add_text(fields.kind, d.kind);
+            doc.add_text(fields.readers, d.locale.as_str());
+            for l in locales.iter().filter(|l| !(d.has_locale)(l)) {
                 doc.add_text(fields.readers, l.as_str());
             }
-            for c in &text.error_codes {
+            for c in &about {
+                doc.add_text(fields.title_codes, c);
+            }
+            if let Some(s) = &a.service {
+                doc.add_text(fields.service, s);
+            }
+            for c in d.codes {
                 doc.add_text(fields.codes, c);
             }
-            let title = if text.title.is_empty() {
-                a.variants.get(loc).map_or("", |v| v.title.as_str())
-            } else {
-                text.title.as_str()
-            };
-            doc.add_text(fields.title[li], title);
-            let body = if text.title.is_empty() {
-                text.markdown.as_str()
-            } else {
-                text.markdown.split_once('\n').map_or("", |(_, b)| b)
-            };
-            doc.add_text(fields.body[li], crate::content::parse::plain_text(body));
-            docs.push(doc);
-        }
-    }
-    docs
+            doc.add_text(fields.title[li], d.title);
+            match d.body {
+                Body::Plain(text) => doc.add_text(fields.body[li], text),
+                Body::Markdown(md) => doc.add_text(fields.body[li], crate::content::parse::plain_text(md)),
+            }
+            doc
+        })
+        .collect()
 }
 
 /// A content hash of everything an article puts into the index. `DefaultHasher`
