@@ -1,6 +1,7 @@
 //! Load benchmark: the whole `../shared/corpus/` loaded, parsed, grouped and
 //! resolved, beside the I/O floor (one thread reading every file in sequence,
-//! warm page cache). Prints figures; run with `cargo bench --bench load`.
+//! warm page cache) and the parser floor (what serde-saphyr and pulldown-cmark
+//! alone take on the same files). Prints figures; run with `cargo bench --bench load`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -29,6 +30,26 @@ fn main() {
         floor.push(t.elapsed());
     }
 
+    // What the chosen parsers alone cost, each and together.
+    let paths = file_paths(&root);
+    let parser_floors: Vec<(&str, Duration)> = [
+        ("read + serde-saphyr", Parsers::Yaml),
+        ("read + pulldown-cmark", Parsers::Markdown),
+        ("read + both", Parsers::Both),
+    ]
+    .into_iter()
+    .map(|(name, parsers)| {
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                parser_floor(&paths, parsers);
+                t.elapsed()
+            })
+            .collect();
+        (name, median(&mut times))
+    })
+    .collect();
+
     let mut times = Vec::new();
     let mut kb = None;
     for _ in 0..runs {
@@ -53,6 +74,13 @@ fn main() {
     );
     println!("threads: {}", rayon::current_num_threads());
     println!("I/O floor (1 thread, warm cache): {:.1} ms", ms(floor));
+    for (name, time) in &parser_floors {
+        println!(
+            "parser floor, {name} (all threads, nothing kept; median): {:.1} ms, {:.1}x the I/O floor",
+            ms(*time),
+            time.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
     println!(
         "load (median of {runs}): {:.1} ms, {:.0} files/s, {:.1} MB/s, {:.1}x the I/O floor",
         ms(load),
@@ -83,6 +111,43 @@ fn read_all(root: &Path) -> (usize, u64) {
         }
     }
     (files, bytes)
+}
+
+fn file_paths(root: &Path) -> Vec<PathBuf> {
+    let entries = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().flatten();
+    entries.filter(|e| e.file_type().is_file()).map(|e| e.into_path()).collect()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Parsers {
+    Yaml,
+    Markdown,
+    Both,
+}
+
+/// What the chosen parsers alone cost: each file read, its front matter given
+/// to serde-saphyr (into a JSON value, with the loader's budget) and its body
+/// to pulldown-cmark (events only), in parallel as the loader does. The
+/// loader, which does all this and more, cannot be faster.
+fn parser_floor(paths: &[PathBuf], parsers: Parsers) {
+    use pulldown_cmark::{Options, Parser};
+    use rayon::prelude::*;
+    paths.par_iter().for_each(|path| {
+        let Ok(text) = std::fs::read_to_string(path) else { return };
+        let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else { return };
+        let Some(end) = rest.find("\n---") else { return };
+        let (yaml, body) = rest.split_at(end);
+        if parsers != Parsers::Markdown {
+            let front_matter: Result<serde_json::Value, _> =
+                serde_saphyr::from_str_with_options(yaml, tshoot::content::parse::yaml_options());
+            std::hint::black_box(front_matter.ok());
+        }
+        if parsers != Parsers::Yaml {
+            for event in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
+                std::hint::black_box(event);
+            }
+        }
+    });
 }
 
 fn median(times: &mut [Duration]) -> Duration {

@@ -8,7 +8,9 @@ use crate::model::RecordKind;
 pub fn derive_anchor(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if c == '-' || c == '_' {
             out.push(c);

@@ -3,11 +3,12 @@
 //! computes freshness and resolves cross-article references. All file I/O of
 //! the content layer happens here; parsing itself is in `parse.rs`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use regex::Regex;
 
@@ -81,7 +82,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
     let parsed = started.elapsed();
     let mut diagnostics = Vec::new();
     let mut bytes = 0;
-    let mut include_targets: HashSet<PathBuf> = HashSet::new();
+    let mut include_targets: HashSet<PathBuf> = HashSet::default();
     for r in &results {
         include_targets.extend(r.include_targets.iter().cloned());
     }
@@ -689,8 +690,8 @@ fn group_files(files: &[LoadedFile]) -> Vec<Vec<usize>> {
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    let mut by_uid: HashMap<String, usize> = HashMap::new();
-    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    let mut by_uid: HashMap<String, usize> = HashMap::default();
+    let mut by_path: HashMap<&str, usize> = HashMap::default();
     let mut by_h1: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
         if let Some(uid) = f.parsed.get("uid") {
@@ -967,7 +968,7 @@ fn front_matter_str(map: &serde_json::Map<String, serde_json::Value>, key: &str)
 }
 
 fn assign_unique_ids(built: &mut [Built]) {
-    let mut count: HashMap<ArticleId, usize> = HashMap::new();
+    let mut count: HashMap<ArticleId, usize> = HashMap::default();
     for b in built.iter() {
         *count.entry(b.article.id.clone()).or_default() += 1;
     }
@@ -1000,7 +1001,7 @@ fn set_article_id(article: &mut Article, id: ArticleId) {
 /// Anchor → record anchor, for one variant (record anchors and the anchors of
 /// sub-headings and `<a name>` tags inside records).
 fn anchor_map(file: &LoadedFile) -> HashMap<&str, &str> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for r in &file.parsed.records {
         map.insert(r.anchor.as_str(), r.anchor.as_str());
     }
@@ -1014,8 +1015,8 @@ fn anchor_map(file: &LoadedFile) -> HashMap<&str, &str> {
 
 fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec<Diagnostic>) {
     // (root, root-relative path) → article; file name → articles.
-    let mut by_path: HashMap<(usize, String), usize> = HashMap::new();
-    let mut by_name: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    let mut by_path: HashMap<(usize, String), usize> = HashMap::default();
+    let mut by_name: HashMap<String, BTreeSet<usize>> = HashMap::default();
     for (ai, b) in built.iter().enumerate() {
         for &fi in b.files.values() {
             let f = &files[fi];
@@ -1168,34 +1169,34 @@ fn push_unique<T: PartialEq>(v: &mut Vec<T>, item: T) {
 /// Warns about loops of records that only point at each other ("see X", where
 /// X says "see this"): following them would never reach any text.
 fn detect_reference_cycles(built: &[Built], diags: &mut Vec<Diagnostic>) {
-    let mut edges: HashMap<RecordId, Vec<RecordId>> = HashMap::new();
-    let mut paths: HashMap<RecordId, (Arc<Path>, usize)> = HashMap::new();
-    for b in built {
-        for r in &b.article.records {
-            for text in r.texts.values() {
-                if !is_reference_only(text) {
-                    continue;
-                }
-                let targets: Vec<RecordId> = text
-                    .refs
-                    .iter()
-                    .filter_map(|t| match t {
-                        RefTarget::Record(id) => Some(id.clone()),
-                        RefTarget::Article(_) => None,
-                    })
-                    .collect();
-                if !targets.is_empty() {
-                    edges.entry(r.id.clone()).or_default().extend(targets);
-                    paths.entry(r.id.clone()).or_insert((text.source.path.clone(), text.source.line));
-                }
-            }
-        }
+    // Records that only point elsewhere, found in parallel: judging one takes a Markdown pass.
+    let pointers: Vec<(RecordId, Vec<RecordId>, Arc<Path>, usize)> = built
+        .par_iter()
+        .flat_map_iter(|b| b.article.records.iter().flat_map(|r| r.texts.values().map(move |text| (r, text))))
+        .filter(|(_, text)| is_reference_only(text))
+        .filter_map(|(r, text)| {
+            let targets: Vec<RecordId> = text
+                .refs
+                .iter()
+                .filter_map(|t| match t {
+                    RefTarget::Record(id) => Some(id.clone()),
+                    RefTarget::Article(_) => None,
+                })
+                .collect();
+            (!targets.is_empty()).then(|| (r.id.clone(), targets, text.source.path.clone(), text.source.line))
+        })
+        .collect();
+    let mut edges: HashMap<RecordId, Vec<RecordId>> = HashMap::default();
+    let mut paths: HashMap<RecordId, (Arc<Path>, usize)> = HashMap::default();
+    for (id, targets, path, line) in pointers {
+        paths.entry(id.clone()).or_insert((path, line));
+        edges.entry(id).or_default().extend(targets);
     }
     // Iterative DFS with colours; report each cycle once, at its smallest id.
-    let mut state: HashMap<&RecordId, u8> = HashMap::new();
+    let mut state: HashMap<&RecordId, u8> = HashMap::default();
     let mut keys: Vec<&RecordId> = edges.keys().collect();
     keys.sort();
-    let mut reported: HashSet<Vec<RecordId>> = HashSet::new();
+    let mut reported: HashSet<Vec<RecordId>> = HashSet::default();
     for start in keys {
         if state.get(start).copied().unwrap_or(0) != 0 {
             continue;

@@ -1,10 +1,10 @@
 //! Pure parsing: the text of one file in, its front matter, sections and
 //! diagnostics out. No file system, clock or environment here; `load.rs` does I/O.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
+use foldhash::{HashMap, HashSet};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde_json::{Map, Value};
@@ -388,7 +388,7 @@ fn split_records(
     let slice = |from: usize, to: usize| &body[from - body_start..to - body_start];
 
     let mut records = Vec::with_capacity(headings.len() + 1);
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = HashSet::default();
 
     // Intro: between the H1 (or the body start) and the first heading after it.
     let intro_start = match &h1 {

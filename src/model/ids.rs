@@ -9,11 +9,19 @@ impl ArticleId {
     /// Makes an id from any text: lowercase, runs of other characters become `-`.
     pub fn sanitize(text: &str) -> ArticleId {
         let mut out = String::with_capacity(text.len());
-        for c in text.chars().flat_map(char::to_lowercase) {
+        let mut push = |c: char| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
                 out.push(c);
             } else if !out.ends_with('-') {
                 out.push('-');
+            }
+        };
+        for c in text.chars() {
+            // ASCII first: Unicode case mapping is most of the cost on long paths.
+            if c.is_ascii() {
+                push(c.to_ascii_lowercase());
+            } else {
+                c.to_lowercase().for_each(&mut push);
             }
         }
         let trimmed = out.trim_matches('-');
@@ -90,5 +98,20 @@ impl std::fmt::Display for RefTarget {
 impl Serialize for RefTarget {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_lowercases_every_script_and_joins_the_rest_with_one_dash() {
+        assert_eq!(ArticleId::sanitize("IoT-Hub/Troubleshoot_404104.md").as_str(), "iot-hub-troubleshoot_404104.md");
+        // Letters outside ASCII lowercase first (`Ä` → `ä`), then are not id characters.
+        assert_eq!(ArticleId::sanitize("Fehler Ä  Übersicht").as_str(), "fehler-bersicht");
+        // A capital whose lowercase is ASCII (the Kelvin sign) keeps its letter.
+        assert_eq!(ArticleId::sanitize("\u{212A}B 5").as_str(), "kb-5");
+        assert_eq!(ArticleId::sanitize("  ?? ").as_str(), "article");
     }
 }
