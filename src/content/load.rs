@@ -998,19 +998,16 @@ fn set_article_id(article: &mut Article, id: ArticleId) {
     article.id = id;
 }
 
-/// Anchor → record anchor, for one variant (record anchors and the anchors of
-/// sub-headings and `<a name>` tags inside records).
-fn anchor_map(file: &LoadedFile) -> HashMap<&str, &str> {
-    let mut map = HashMap::default();
-    for r in &file.parsed.records {
-        map.insert(r.anchor.as_str(), r.anchor.as_str());
-    }
-    for r in &file.parsed.records {
-        for a in &r.extra_anchors {
-            map.entry(a.as_str()).or_insert(r.anchor.as_str());
-        }
-    }
-    map
+/// The record an anchor of `file` lands in: a record's own anchor first, else
+/// the first record holding it as a sub-heading or `<a name>` anchor. A scan,
+/// not a map: few files are the target of a link.
+fn record_anchor<'a>(file: &'a LoadedFile, anchor: &str) -> Option<&'a str> {
+    let records = &file.parsed.records;
+    records
+        .iter()
+        .find(|r| r.anchor == anchor)
+        .or_else(|| records.iter().find(|r| r.extra_anchors.iter().any(|a| a == anchor)))
+        .map(|r| r.anchor.as_str())
 }
 
 fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec<Diagnostic>) {
@@ -1025,13 +1022,9 @@ fn resolve_references(files: &[LoadedFile], built: &mut [Built], diags: &mut Vec
             by_name.entry(name).or_default().insert(ai);
         }
     }
-    let anchor_maps: Vec<BTreeMap<Locale, HashMap<&str, &str>>> = built
-        .par_iter()
-        .map(|b| b.files.iter().map(|(l, &fi)| (l.clone(), anchor_map(&files[fi]))).collect())
-        .collect();
 
     // Articles in parallel; the updates are applied after.
-    let targets = Targets { files, built, by_path: &by_path, by_name: &by_name, anchor_maps: &anchor_maps };
+    let targets = Targets { files, built, by_path: &by_path, by_name: &by_name };
     let per_article: Vec<(Vec<Update>, Vec<Diagnostic>)> =
         (0..built.len()).into_par_iter().map(|ai| targets.resolve(ai)).collect();
     for (updates, found) in per_article {
@@ -1056,13 +1049,12 @@ struct Targets<'a> {
     by_path: &'a HashMap<(usize, String), usize>,
     /// File name → articles.
     by_name: &'a HashMap<String, BTreeSet<usize>>,
-    anchor_maps: &'a [BTreeMap<Locale, HashMap<&'a str, &'a str>>],
 }
 
 impl Targets<'_> {
     /// The references of article `ai`'s records, and warnings for those that lead nowhere.
     fn resolve(&self, ai: usize) -> (Vec<Update>, Vec<Diagnostic>) {
-        let Targets { files, built, by_path, by_name, anchor_maps } = *self;
+        let Targets { files, built, by_path, by_name } = *self;
         let b = &built[ai];
         let mut updates: Vec<Update> = Vec::new();
         let mut diags: Vec<Diagnostic> = Vec::new();
@@ -1094,24 +1086,24 @@ impl Targets<'_> {
                             let name = path_part.rsplit('/').next().unwrap_or(path_part).to_lowercase();
                             by_name.get(&name).filter(|s| s.len() == 1).and_then(|s| s.first().copied())
                         });
-                    let line =
-                        text.source.line + text.markdown[..link.offset.min(text.markdown.len())].matches('\n').count();
+                    // Only a warning needs the line.
+                    let line = || {
+                        text.source.line + text.markdown[..link.offset.min(text.markdown.len())].matches('\n').count()
+                    };
                     let stem = path_part.rsplit('/').next().unwrap_or(path_part);
                     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
                     match (target, anchor) {
                         (Some(t), Some(anchor)) if !anchor.is_empty() => {
-                            let maps = &anchor_maps[t];
+                            let target_files = &built[t].files;
                             let tb = &built[t].article;
-                            let found = maps
-                                .get(locale)
-                                .and_then(|m| m.get(anchor))
-                                .or_else(|| {
-                                    tb.source_locale.as_ref().and_then(|sl| maps.get(sl)).and_then(|m| m.get(anchor))
-                                })
-                                .or_else(|| maps.values().find_map(|m| m.get(anchor)));
+                            let in_locale =
+                                |l: &Locale| target_files.get(l).and_then(|&fi| record_anchor(&files[fi], anchor));
+                            let found = in_locale(locale)
+                                .or_else(|| tb.source_locale.as_ref().and_then(in_locale))
+                                .or_else(|| target_files.values().find_map(|&fi| record_anchor(&files[fi], anchor)));
                             match found {
                                 Some(rec_anchor) => {
-                                    push_unique(&mut refs, RefTarget::Record(RecordId::new(tb.id.clone(), *rec_anchor)))
+                                    push_unique(&mut refs, RefTarget::Record(RecordId::new(tb.id.clone(), rec_anchor)))
                                 }
                                 None => {
                                     let u = format!("{stem}#{anchor}");
@@ -1124,7 +1116,7 @@ impl Targets<'_> {
                                                 tb.id
                                             ),
                                         )
-                                        .at(line, 1)
+                                        .at(line(), 1)
                                         .with_hint("link to an anchor the target article has, e.g. `#cause-1`"),
                                     );
                                     push_unique(&mut unresolved, u);
@@ -1141,7 +1133,7 @@ impl Targets<'_> {
                                     &text.source.path,
                                     format!("reference `{dest}`: no loaded article is `{path_part}`"),
                                 )
-                                .at(line, 1)
+                                .at(line(), 1)
                                 .with_hint(
                                     "load the folder that holds it with another `--content DIR`, or fix the link",
                                 ),
