@@ -848,7 +848,7 @@ fn build_article(
             contents.remove(&fi).expect("each chosen file's content is taken once");
         let f = &files[fi];
         let lang = locale.language();
-        let title = front_matter_str(&front_matter, "title")
+        let title = parse::front_matter_value(&front_matter, "title")
             .or_else(|| f.parsed.h1.as_ref().map(|h| h.text.clone()))
             .unwrap_or_else(|| id.to_string());
         codes::extract(&title, lang, TextKind::Title, &mut error_codes);
@@ -860,7 +860,7 @@ fn build_article(
             Variant {
                 locale: locale.clone(),
                 title,
-                description: front_matter_str(&front_matter, "description"),
+                description: parse::front_matter_value(&front_matter, "description"),
                 translation: f.translation,
                 freshness: freshness_of[&fi],
                 date: f.date,
@@ -958,13 +958,6 @@ fn record_extras(pr: &ParsedRecord, plain: &str, links: Vec<parse::Link>, lang: 
     let body = if pr.level == 0 { plain } else { plain.split_once('\n').map_or("", |(_, b)| b) };
     codes::extract(body, lang, TextKind::Body, &mut error_codes);
     RecordExtras { error_codes, links }
-}
-
-fn front_matter_str(map: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<String> {
-    match map.get(key)? {
-        serde_json::Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-        other => Some(other.to_string()),
-    }
 }
 
 fn assign_unique_ids(built: &mut [Built]) {

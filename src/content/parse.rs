@@ -722,6 +722,19 @@ mod tests {
 ## <a name=\"next-steps\"></a>Nächste Schritte\n\nSupport anrufen.";
 
     #[test]
+    fn front_matter_values_read_as_text() {
+        let (f, diags) = parse(
+            "---\ntitle: null\nms.date: 2024-01-02\nweight: 3\nservices: [iot-hub, other]\nauthor: '  '\n---\n# T\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(f.get("title"), None, "null is no value, not the text `null`");
+        assert_eq!(f.get("ms.date").as_deref(), Some("2024-01-02"));
+        assert_eq!(f.get("weight").as_deref(), Some("3"));
+        assert_eq!(f.get("services").as_deref(), Some("iot-hub"), "a list gives its first item");
+        assert_eq!(f.get("author"), None, "blank is no value");
+    }
+
+    #[test]
     fn localized_article_splits_into_records() {
         let (f, diags) = parse(LOCALIZED);
         assert!(diags.is_empty(), "{diags:?}");

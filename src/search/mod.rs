@@ -342,9 +342,13 @@ impl SearchIndex {
             writer.add_document(doc)?;
         }
         writer.commit()?;
-        let reader = index.reader()?;
+        SearchIndex::over(&index, fields, kb)
+    }
+
+    /// A searcher over `index`, with the in-memory tables made from `kb`.
+    fn over(index: &Index, fields: Fields, kb: &KnowledgeBase) -> Result<SearchIndex, SearchError> {
         Ok(SearchIndex {
-            reader,
+            reader: index.reader()?,
             fields,
             source_languages: source_languages(kb),
             vocabulary: suggest::Vocabulary::build(kb),
@@ -428,18 +432,7 @@ impl SearchIndex {
         let bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
         std::fs::write(&manifest_path, bytes)
             .map_err(|source| SearchError::Io { path: manifest_path.clone(), source })?;
-        let reader = index.reader()?;
-        Ok((
-            SearchIndex {
-                reader,
-                fields,
-                source_languages: source_languages(kb),
-                vocabulary: suggest::Vocabulary::build(kb),
-                docs: doc_metas(kb),
-                code_names: suggest::CodeNames::build(kb),
-            },
-            update,
-        ))
+        Ok((SearchIndex::over(&index, fields, kb)?, update))
     }
 
     /// Runs a search.
