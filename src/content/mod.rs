@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod diagnostics;
+pub mod docfx;
 pub mod freshness;
 pub mod headings;
 pub mod load;

@@ -10,6 +10,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::diagnostics::{Diagnostic, LineIndex};
+use super::docfx;
 use super::headings::{derive_anchor, heading_numbers, kind_from_anchor, kind_from_text};
 use crate::model::RecordKind;
 
@@ -282,7 +283,9 @@ fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>,
     // Grown as needed: reserving the body's size raised the loader's peak RSS.
     let mut plain = PlainText::default();
     let mut current: Option<(u8, usize, String, Option<String>, usize)> = None;
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
+    // DocFX images read as Markdown images: their alt text is text, their syntax is not.
+    let body = docfx::images_as_markdown(body);
+    for (event, range) in Parser::new_ext(&body, Options::ENABLE_TABLES).into_offset_iter() {
         let plain_before = plain.text.len();
         plain.push(&event, offset + range.start);
         match event {
@@ -657,7 +660,8 @@ pub fn plain_text(markdown: &str) -> String {
 /// Plain text and links of Markdown in one pass.
 pub fn analyze(markdown: &str) -> (String, Vec<Link>) {
     let mut plain = PlainText::with_capacity(markdown.len());
-    for (event, range) in Parser::new_ext(markdown, Options::ENABLE_TABLES).into_offset_iter() {
+    let markdown = docfx::images_as_markdown(markdown);
+    for (event, range) in Parser::new_ext(&markdown, Options::ENABLE_TABLES).into_offset_iter() {
         plain.push(&event, range.start);
     }
     (plain.text.trim().to_owned(), plain.links)
@@ -720,6 +724,21 @@ mod tests {
 ## <a name=\"solutions\"></a>Lösungen\n\n### <a name=\"solution-1\"></a>Lösung 1\n\nLaden.\n\n\
 ### <a name=\"solution-2\"></a>Lösung 2\n\nSiehe [andere](other.md#solution-1).\n\n\
 ## <a name=\"next-steps\"></a>Nächste Schritte\n\nSupport anrufen.";
+
+    #[test]
+    fn docfx_images_give_their_alt_text_to_the_plain_text() {
+        let (f, diags) = parse(
+            "---\ntitle: T\n---\n# T\n\n## Symptom\n\nThe sync stops.\n\n:::image type=\"content\" source=\"media/stop-0x8007016a.png\" alt-text=\"The paused icon.\":::\n\n## Cause\n\nQuota.\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let symptom = &f.records[0];
+        let text = &f.plain[symptom.plain[0].clone()];
+        assert!(text.contains("The sync stops.") && text.contains("The paused icon."), "{text:?}");
+        assert!(!text.contains(":::") && !text.contains("media/"), "{text:?}");
+        // The record's Markdown stays as written.
+        assert!(symptom.markdown.contains(":::image type=\"content\""), "{}", symptom.markdown);
+        assert!(f.records[1].markdown.starts_with("## Cause"), "{}", f.records[1].markdown);
+    }
 
     #[test]
     fn front_matter_values_read_as_text() {

@@ -32,7 +32,12 @@ pub const STYLE_CSS: &str = include_str!("theme/style.css");
 /// (`other.md#cause-1` to a page URL); when it returns `None` the link is
 /// dropped and its text kept (an image shows its alt text): a link to a page
 /// or file the portal does not have would lead nowhere.
-pub fn markdown_html<'a>(markdown: &'a str, link: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn markdown_html(markdown: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
+    // DocFX `:::image …:::` directives render as the images they describe.
+    rendered(&crate::content::docfx::images_as_markdown(markdown), link)
+}
+
+fn rendered<'a>(markdown: &'a str, link: &dyn Fn(&str) -> Option<String>) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_GFM | Options::ENABLE_STRIKETHROUGH;
     // One entry per open link or image: whether it was dropped.
     let mut open: Vec<bool> = Vec::new();
@@ -216,6 +221,18 @@ mod tests {
         assert!(html.contains("href=\"#top\""), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("a diagram"), "{html}");
+    }
+
+    #[test]
+    fn docfx_image_directives_render_as_images() {
+        let md = "1. Open the page:\n\n   :::image type=\"content\" source=\"media/settings.png\" alt-text=\"The settings page.\":::\n";
+        let html = markdown_html(md, &|d| Some(format!("/media/{d}")));
+        assert!(html.contains("<img src=\"/media/media/settings.png\" alt=\"The settings page.\""), "{html}");
+        assert!(!html.contains(":::"), "{html}");
+        // Without the file, the alt text shows.
+        let html = markdown_html(md, &|_| None);
+        assert!(html.contains("The settings page."), "{html}");
+        assert!(!html.contains(":::") && !html.contains("<img"), "{html}");
     }
 
     #[test]
