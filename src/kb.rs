@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::content::diagnostics::{Diagnostic, Severity};
 use crate::content::load::{self, LoadOptions};
 use crate::error::Result;
-use crate::model::{Article, ArticleId, AuthoredTree, Locale, Record, RecordId};
+use crate::model::{Article, ArticleId, AuthoredTree, Locale, MediaFiles, Record, RecordId};
 
 #[derive(Debug)]
 pub struct KnowledgeBase {
@@ -21,6 +21,8 @@ pub struct KnowledgeBase {
     /// Files looked at and their bytes.
     pub files: usize,
     pub bytes: u64,
+    /// Images the articles show that are files in a content root.
+    pub media: MediaFiles,
     by_id: HashMap<ArticleId, usize>,
 }
 
@@ -36,8 +38,16 @@ impl KnowledgeBase {
             options,
             files: loaded.files,
             bytes: loaded.bytes,
+            media: loaded.media,
             by_id,
         })
+    }
+
+    /// The file a record's text in `locale` comes from (`id` is `<article>#<anchor>`).
+    pub fn text_source(&self, id: &str, locale: &Locale) -> Option<&std::path::Path> {
+        let id = RecordId::parse(id)?;
+        let text = self.article(&id.article)?.record(&id.anchor)?.texts.get(locale)?;
+        Some(&text.source.path)
     }
 
     pub fn article(&self, id: &ArticleId) -> Option<&Article> {

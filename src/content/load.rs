@@ -19,8 +19,8 @@ use super::headings::kind_from_anchor;
 use super::parse::{self, Parsed, ParsedFile, ParsedRecord};
 use crate::error::{Error, Result};
 use crate::model::{
-    Article, ArticleId, AuthoredTree, DocDate, Freshness, Locale, LocaleMap, Record, RecordId, RecordKind, RecordText,
-    RefTarget, SourceLocation, TranslationType, Variant,
+    Article, ArticleId, AuthoredTree, DocDate, Freshness, Locale, LocaleMap, MediaFiles, Record, RecordId, RecordKind,
+    RecordText, RefTarget, SourceLocation, TranslationType, Variant, image_type,
 };
 
 /// How content is loaded.
@@ -54,6 +54,8 @@ pub struct Loaded {
     /// Files looked at (candidates with a `.md` or `.txt` name).
     pub files: usize,
     pub bytes: u64,
+    /// Images the articles show that are files in a content root.
+    pub media: MediaFiles,
 }
 
 /// Loads every content root. Fails only when a root cannot be read at all;
@@ -96,6 +98,12 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
                 continue;
             }
             files.push(f);
+        }
+    }
+    let mut media = MediaFiles::default();
+    for f in &mut files {
+        for (dest, path, file) in std::mem::take(&mut f.images) {
+            media.insert(f.path.clone(), dest, path, file);
         }
     }
     for (i, info) in root_infos.iter().enumerate() {
@@ -147,7 +155,7 @@ pub fn load(roots: &[PathBuf], options: &LoadOptions, progress: &(dyn Fn(usize, 
     let trees = load_trees(&root_infos, options, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
     diagnostics.dedup();
-    Ok(Loaded { articles, trees, diagnostics, files: total, bytes })
+    Ok(Loaded { articles, trees, diagnostics, files: total, bytes, media })
 }
 
 /// Reads `trees/*.yaml` of every root (trees are not articles: the walk skips them).
@@ -291,6 +299,8 @@ struct LoadedFile {
     handoff: Option<DocDate>,
     /// Per record (same order as `parsed.records`): what the parallel stage found.
     extras: Vec<RecordExtras>,
+    /// Images the records show that are files in the root: (destination as written, media path, file).
+    images: Vec<(String, String, PathBuf)>,
 }
 
 /// Work done per record while files are still processed in parallel.
@@ -452,7 +462,7 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
 
     let lang = locale.language();
     let mut links: Vec<Vec<parse::Link>> = parsed.records.iter_mut().map(|r| std::mem::take(&mut r.links)).collect();
-    let extras = (parsed.records.iter().zip(&expanded).zip(&mut links))
+    let extras: Vec<RecordExtras> = (parsed.records.iter().zip(&expanded).zip(&mut links))
         .map(|((r, &expanded), links)| {
             if expanded {
                 // Included text was not in the file's pass: read the record again.
@@ -465,6 +475,7 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
         .collect();
     // The records' codes are read: the file's plain text is not needed any more.
     parsed.plain = String::new();
+    let images = local_images(c, root, &parsed.records, &extras, options, &mut diags);
 
     result.diagnostics = diags;
     result.file = Some(LoadedFile {
@@ -479,8 +490,77 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
         date,
         handoff,
         extras,
+        images,
     });
     result
+}
+
+/// The images a file's records show that are files inside its root:
+/// (destination as written, media path, file). Images on the web are the
+/// browser's to fetch; a local one that is missing (or not a png, jpg, gif,
+/// webp or svg file, or outside the root) is one warning per file.
+fn local_images(
+    c: &Candidate,
+    root: &RootInfo,
+    records: &[ParsedRecord],
+    extras: &[RecordExtras],
+    options: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, PathBuf)> {
+    let dir = c.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut found: Vec<(String, String, PathBuf)> = Vec::new();
+    let mut missing: Vec<(usize, &str)> = Vec::new();
+    for (record, extras) in records.iter().zip(extras) {
+        for link in extras.links.iter().filter(|l| l.image) {
+            let dest = link.dest.as_str();
+            // URLs, `data:` and site-absolute paths are left as written.
+            if dest.is_empty() || dest.starts_with('/') || dest.contains(':') {
+                continue;
+            }
+            if found.iter().any(|(d, ..)| d == dest) || missing.iter().any(|&(_, d)| d == dest) {
+                continue;
+            }
+            let path = dest.split(['?', '#']).next().unwrap_or(dest);
+            match image_file(root, dir, path, options) {
+                Some((rel, file)) => found.push((dest.to_owned(), format!("{}/{rel}", c.root), file)),
+                None => {
+                    let before = &record.markdown[..link.offset.min(record.markdown.len())];
+                    missing.push((record.line + before.matches('\n').count(), dest));
+                }
+            }
+        }
+    }
+    if let Some(&(line, first)) = missing.first() {
+        let more = match missing.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        diags.push(
+            Diagnostic::warning(
+                "image-not-found",
+                &c.path,
+                format!("image `{first}` is not an image file in the content folder{more}; its alt text is shown"),
+            )
+            .at(line, 1)
+            .with_hint("put png, jpg, gif, webp or svg files beside the article; paths are relative to its folder"),
+        );
+    }
+    found
+}
+
+/// The root-relative path and the file of an image path written in a file
+/// of the root's folder `dir`, if it is an image file inside the root.
+fn image_file(root: &RootInfo, dir: &str, path: &str, options: &LoadOptions) -> Option<(String, PathBuf)> {
+    let rel = normalize_rel(&format!("{dir}/{path}"))?;
+    image_type(&rel)?;
+    let file = root.canonical.join(&rel);
+    let meta = std::fs::metadata(&file).ok()?;
+    if !meta.is_file() || meta.len() > options.max_file_bytes {
+        return None;
+    }
+    // Checked through symlinks too: a link must not lead out of the root.
+    let real = file.canonicalize().ok()?;
+    real.starts_with(&root.canonical).then_some((rel, real))
 }
 
 fn read_limited(path: &Path, shown: &Path, limit: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
@@ -1058,7 +1138,7 @@ impl Targets<'_> {
                 let mut refs = Vec::new();
                 let mut unresolved = Vec::new();
                 let links = f.extras_of(&record.id.anchor).map_or(&[][..], |e| e.links.as_slice());
-                for link in links {
+                for link in links.iter().filter(|l| !l.image) {
                     let dest = link.dest.trim();
                     let (path_part, anchor) = match dest.split_once('#') {
                         Some((p, a)) => (p, Some(a)),
@@ -1240,5 +1320,5 @@ pub fn is_reference_only(text: &RecordText) -> bool {
     }
     let body = text.markdown.split_once('\n').map_or("", |(_, b)| b);
     let (plain, links) = parse::analyze(body);
-    links.len() <= 2 && plain.chars().count() <= 160
+    links.iter().filter(|l| !l.image).count() <= 2 && plain.chars().count() <= 160
 }

@@ -376,6 +376,7 @@ fn split_records(
             let lead = *lead.get_or_insert(segment.len() - segment.trim_start().len());
             for link in plain.links.iter().filter(|l| (s..e).contains(&l.offset)) {
                 links.push(Link {
+                    image: link.image,
                     dest: link.dest.clone(),
                     offset: (markdown_len + link.offset - s).saturating_sub(lead),
                 });
@@ -640,14 +641,16 @@ pub fn relate(records: &mut [ParsedRecord]) {
     }
 }
 
-/// A link found in Markdown: destination and byte offset in that Markdown.
+/// A link or image found in Markdown: destination and byte offset in that Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub dest: String,
     pub offset: usize,
+    /// An image (`![alt](dest)`), not a link.
+    pub image: bool,
 }
 
-/// Every link destination in a Markdown text, in order.
+/// Every link and image destination in a Markdown text, in order.
 pub fn extract_links(markdown: &str) -> Vec<Link> {
     analyze(markdown).1
 }
@@ -685,7 +688,12 @@ impl PlainText {
         match event {
             Event::Text(t) | Event::Code(t) => self.text.push_str(t),
             Event::SoftBreak | Event::HardBreak => self.text.push(' '),
-            Event::Start(Tag::Link { dest_url, .. }) => self.links.push(Link { dest: dest_url.to_string(), offset }),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                self.links.push(Link { dest: dest_url.to_string(), offset, image: false })
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.links.push(Link { dest: dest_url.to_string(), offset, image: true })
+            }
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)

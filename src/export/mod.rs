@@ -14,6 +14,7 @@
 //! <locale>/a/<id>.html     article pages
 //! <locale>/search/*.js     offline search index, loaded by <script> tags
 //! <locale>/walk/*.js       offline troubleshooter data, loaded by <script> tags
+//! media/<root>/<path>      images the articles show, copied from the content roots
 //! ```
 
 pub mod search;
@@ -29,7 +30,7 @@ use crate::i18n::Catalog;
 use crate::kb::KnowledgeBase;
 use crate::model::{Article, ArticleId, Locale};
 use crate::render::pages::{Context, ser};
-use crate::render::{ArticleFiles, Links, RenderError, STYLE_CSS, Start, Templates, View, url_encode};
+use crate::render::{ArticleFiles, Links, RenderError, STYLE_CSS, Start, Templates, View, media_url_path, url_encode};
 
 /// Which locale folders hold a page of each article.
 ///
@@ -162,6 +163,10 @@ impl Links for StaticLinks<'_> {
             Some(Start::Article(id)) => format!("{page}#article={id}"),
             Some(Start::Tree(id)) => format!("{page}#tree={}", url_encode(id)),
         }
+    }
+
+    fn media(&self, path: &str) -> String {
+        format!("{}media/{}", self.up, media_url_path(path))
     }
 
     fn content(&self, reader: &Locale, dest: &str) -> Option<String> {
@@ -447,6 +452,22 @@ fn write_site(
     files.par_iter().try_for_each(|(path, bytes)| write(&dir.join(path), bytes))?;
     stats.files += files.len();
     stats.bytes += files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+    // Images the articles show, copied as they are.
+    let media: Vec<(&str, &Path)> = kb.media.iter().collect();
+    let copied: Vec<Result<u64, ExportError>> = media
+        .par_iter()
+        .map(|(path, file)| {
+            let to = path.split('/').fold(dir.join("media"), |to, segment| to.join(segment));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+            }
+            std::fs::copy(file, &to).map_err(io_error(&to))
+        })
+        .collect();
+    for bytes in copied {
+        stats.bytes += bytes?;
+        stats.files += 1;
+    }
     Ok(stats)
 }
 

@@ -55,7 +55,7 @@ use crate::export::PageMap;
 use crate::i18n::{Arg, Catalog};
 use crate::kb::KnowledgeBase;
 use crate::model::{AnswerTarget, Article, ArticleId, Locale, Record, RecordId, RecordKind};
-use crate::render::markdown_html;
+use crate::render::{media_url_path, record_html};
 use crate::tree::token::{self, Step, TokenError};
 use crate::tree::{Engine, Shows};
 
@@ -529,7 +529,10 @@ impl ArticleWalk<'_> {
                     let (target, anchor) = self.pages.resolve(dest)?;
                     Some(page_href(self.pages.page_locale(self.locale, target)?, target, anchor))
                 };
-                rec.insert("h".to_owned(), Value::from(markdown_html(&r.markdown, &link)));
+                // Walk data is read from `<locale>/troubleshoot.html`: one folder below the site.
+                let media = |path: &str| format!("../media/{}", media_url_path(path));
+                let source = self.kb.text_source(&r.id, &r.locale);
+                rec.insert("h".to_owned(), Value::from(record_html(self.kb, source, &r.markdown, &media, &link)));
                 if &r.locale != self.locale {
                     rec.insert("l".to_owned(), Value::from(r.locale.as_str()));
                 }

@@ -7,10 +7,12 @@
 mod ids;
 mod locale;
 mod locale_map;
+mod media;
 
 pub use ids::{ArticleId, RecordId, RefTarget};
 pub use locale::Locale;
 pub use locale_map::LocaleMap;
+pub use media::{MediaFiles, image_type};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use minijinja::Environment;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::kb::KnowledgeBase;
+
 /// The default theme, compiled in; `--theme DIR` replaces any of these files.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/base.html")),
@@ -61,6 +63,27 @@ fn rendered<'a>(markdown: &'a str, link: &dyn Fn(&str) -> Option<String>) -> Str
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
     sanitize(&html)
+}
+
+/// Renders a record's text written in `source`: its images that are files of
+/// the content (the knowledge base's media) link to `media(path)`, other
+/// destinations go through `link` as in [`markdown_html`].
+pub fn record_html(
+    kb: &KnowledgeBase,
+    source: Option<&Path>,
+    markdown: &str,
+    media: &dyn Fn(&str) -> String,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    markdown_html(markdown, &|dest| match source.and_then(|s| kb.media.resolve(s, dest)) {
+        Some(path) => Some(media(path)),
+        None => link(dest),
+    })
+}
+
+/// A media path as a URL path: each segment encoded, `/` kept.
+pub fn media_url_path(media: &str) -> String {
+    media.split('/').map(url_encode).collect::<Vec<_>>().join("/")
 }
 
 /// URLs with a scheme (`https:`, `mailto:`) and fragments of the same page.

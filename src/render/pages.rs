@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use minijinja::Value;
 
-use super::{RenderError, Templates, markdown_html, safe};
+use super::{RenderError, Templates, record_html, safe};
 use crate::i18n::{Arg, Catalog};
 use crate::kb::KnowledgeBase;
 use crate::model::{Article, ArticleId, Freshness, Locale, TranslationType};
@@ -27,6 +27,8 @@ pub trait Links {
     /// A Markdown link destination from content (`other.md#cause-1`), rewritten
     /// when it names a loaded article; `None` keeps it as written.
     fn content(&self, reader: &Locale, dest: &str) -> Option<String>;
+    /// An image file of the content, by its media path (`0/en-us/media/a.png`).
+    fn media(&self, path: &str) -> String;
 }
 
 /// Lowercase file name → article: resolves links in content (`other.md#cause-1`),
@@ -264,7 +266,9 @@ impl View<'_> {
             .iter()
             .filter_map(|r| {
                 let (l, text, fallback) = r.text_in(&chain)?;
-                let html = markdown_html(&text.markdown, &|d| links.content(locale, d));
+                let html = record_html(self.kb, Some(&text.source.path), &text.markdown, &|p| links.media(p), &|d| {
+                    links.content(locale, d)
+                });
                 let fallback = (fallback && l != shown_locale).then(|| not_translated(l));
                 let mut v: BTreeMap<&str, Value> = BTreeMap::new();
                 v.insert("anchor", Value::from(r.id.anchor.as_str()));

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, MAX_QUERY_CHARS, Site};
 use crate::model::{Article, ArticleId, Locale, Record, RecordKind};
-use crate::render::markdown_html;
 use crate::search::{Hits, SearchRequest, detect_locale};
 use crate::tree::{Entry, TreeError};
 
@@ -134,7 +133,7 @@ pub async fn articles(State(state): State<AppState>, Query(p): Query<LocaleParam
 fn record_json(site: &Site, article: &Article, record: &Record, locale: &Locale) -> Value {
     let chain = site.kb.chain(article, locale);
     let Some((text_locale, text, fallback)) = record.text_in(&chain) else { return Value::Null };
-    let html = markdown_html(&text.markdown, &|d| site.link(locale, d));
+    let html = site.text_html(Some(&text.source.path), &text.markdown, locale);
     json!({
         "id": record.id,
         "article": article.id,
@@ -302,8 +301,12 @@ pub async fn troubleshoot(
     // Add rendered HTML beside the Markdown for clients that show it as is.
     if let Some(records) = value.get_mut("records").and_then(Value::as_array_mut) {
         for r in records {
-            let html =
-                r.get("markdown").and_then(Value::as_str).map(|md| markdown_html(md, &|d| site.link(&locale, d)));
+            let source = (r.get("id").and_then(Value::as_str), r.get("locale").and_then(Value::as_str));
+            let source = match source {
+                (Some(id), Some(l)) => Locale::parse(l).and_then(|l| site.kb.text_source(id, &l)),
+                _ => None,
+            };
+            let html = r.get("markdown").and_then(Value::as_str).map(|md| site.text_html(source, md, &locale));
             if let (Some(obj), Some(html)) = (r.as_object_mut(), html) {
                 obj.insert("html".to_owned(), Value::String(html));
             }

@@ -79,6 +79,21 @@ impl Site {
     }
 
     /// The portal URL for a Markdown link to another article, if it names a loaded one.
+    /// The URL of an image file of the content, by its media path.
+    pub fn media_url(path: &str) -> String {
+        format!("/media/{}", crate::render::media_url_path(path))
+    }
+
+    /// A record's text as HTML for a reader of `locale`: links to pages, images to media.
+    pub fn text_html(&self, source: Option<&std::path::Path>, markdown: &str, locale: &Locale) -> String {
+        crate::render::record_html(&self.kb, source, markdown, &Site::media_url, &|d| self.link(locale, d))
+    }
+
+    /// A record the troubleshooter shows, as HTML.
+    pub fn shown_html(&self, shown: &crate::tree::Shown, locale: &Locale) -> String {
+        self.text_html(self.kb.text_source(&shown.id, &shown.locale), &shown.markdown, locale)
+    }
+
     pub fn link(&self, locale: &Locale, dest: &str) -> Option<String> {
         let (id, anchor) = self.files.resolve(dest)?;
         Some(match anchor {
@@ -294,6 +309,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/metrics", get(api::metrics))
         .route("/assets/style.css", get(pages::style))
+        .route("/media/{*path}", get(pages::media))
         .nest("/api/v1", api)
         .route("/{locale}/", get(pages::home))
         .route("/{locale}", get(pages::home))

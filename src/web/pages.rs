@@ -13,7 +13,7 @@ use super::{AppState, MAX_QUERY_CHARS, Site};
 use crate::i18n::Arg;
 use crate::model::{ArticleId, Locale, RecordKind};
 use crate::render::pages::{Context, ser};
-use crate::render::{Links, RenderError, STYLE_CSS, Start, markdown_html, safe, url_encode as encode};
+use crate::render::{Links, RenderError, STYLE_CSS, Start, safe, url_encode as encode};
 use crate::search::SearchRequest;
 use crate::tree::{Entry, Node};
 
@@ -62,6 +62,10 @@ impl Links for ServerLinks<'_> {
     fn content(&self, reader: &Locale, dest: &str) -> Option<String> {
         self.0.link(reader, dest)
     }
+
+    fn media(&self, path: &str) -> String {
+        Site::media_url(path)
+    }
 }
 
 fn respond(result: Result<String, RenderError>, status: StatusCode) -> Response {
@@ -94,6 +98,23 @@ pub async fn root(State(state): State<AppState>, headers: HeaderMap) -> Redirect
 pub async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE_CSS)
         .into_response()
+}
+
+/// An image file of the content (only those the loader found articles showing).
+pub async fn media(State(state): State<AppState>, Path(path): Path<String>, headers: HeaderMap, uri: Uri) -> Response {
+    let file = state.site().kb.media.file(&path).map(std::path::Path::to_path_buf);
+    let (Some(file), Some(content_type)) = (file, crate::model::image_type(&path)) else {
+        return not_found(State(state), headers, uri).await;
+    };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], bytes)
+            .into_response(),
+        Err(e) => {
+            // Removed or unreadable since the last load: the next reload reports it.
+            tracing::warn!(file = %file.display(), error = %e, "media file unreadable");
+            not_found(State(state), headers, uri).await
+        }
+    }
 }
 
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
@@ -384,7 +405,7 @@ pub async fn troubleshoot(
                     v.insert("role", Value::from(r.role));
                     v.insert("role_label", Value::from(role_label));
                     v.insert("fallback", ser(&r.fallback));
-                    v.insert("html", safe(markdown_html(&r.markdown, &|d| site.link(&locale, d))));
+                    v.insert("html", safe(site.shown_html(r, &locale)));
                     v.insert("unresolved", ser(unresolved));
                     ser(v)
                 })

@@ -9,6 +9,7 @@ mod export;
 mod export_search;
 mod export_walk;
 mod harness;
+mod media;
 mod paths;
 mod search;
 mod seeds;
