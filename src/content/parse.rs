@@ -278,14 +278,22 @@ static NAME_ATTR: LazyLock<Regex> =
 /// Scans the body's headings with pulldown-cmark (so `#` lines inside fenced
 /// code are not headings); the same pass writes the body's plain text and
 /// links (offsets into the whole file text), so records need no pass of their own.
-fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>, PlainText) {
+fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>, PlainText, Vec<Definition>) {
     let mut headings = Vec::new();
     // Grown as needed: reserving the body's size raised the loader's peak RSS.
     let mut plain = PlainText::default();
     let mut current: Option<(u8, usize, String, Option<String>, usize)> = None;
     // DocFX images read as Markdown images: their alt text is text, their syntax is not.
     let body = docfx::images_as_markdown(body);
-    for (event, range) in Parser::new_ext(&body, Options::ENABLE_TABLES).into_offset_iter() {
+    let mut events = Parser::new_ext(&body, Options::ENABLE_TABLES).into_offset_iter();
+    // Read while the blocks were parsed, before any event.
+    let mut definitions: Vec<Definition> = events
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| Definition { label: label.to_lowercase(), span: def.span.clone() })
+        .collect();
+    definitions.sort_by_key(|d| d.span.start);
+    for (event, range) in events.by_ref() {
         let plain_before = plain.text.len();
         plain.push(&event, offset + range.start);
         match event {
@@ -321,7 +329,34 @@ fn scan_headings(body: &str, offset: usize, index: &LineIndex) -> (Vec<Heading>,
             _ => {}
         }
     }
-    (headings, plain)
+    (headings, plain, definitions)
+}
+
+/// A link reference definition (`[2]: media/a.png`): its label, lowercase,
+/// and where it is in the body.
+struct Definition {
+    label: String,
+    span: std::ops::Range<usize>,
+}
+
+/// A record's Markdown with the reference definitions it uses (`![alt][2]`)
+/// but does not hold, copied from elsewhere in the file: a record's Markdown
+/// renders on its own, in the portal and in any tool reading the dump.
+fn with_definitions(mut markdown: String, definitions: &[Definition], body: &str) -> String {
+    if definitions.is_empty() || !markdown.contains("][") {
+        return markdown;
+    }
+    let lower = markdown.to_lowercase();
+    let mut first = true;
+    for d in definitions {
+        let text = body[d.span.clone()].trim();
+        if lower.contains(&format!("][{}]", d.label)) && !markdown.contains(text) {
+            markdown.push_str(if first { "\n\n" } else { "\n" });
+            markdown.push_str(text);
+            first = false;
+        }
+    }
+    markdown
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -354,7 +389,7 @@ fn split_records(
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<H1>, Vec<ParsedRecord>, String) {
     let full_text_end = body_start + body.len();
-    let (mut headings, plain) = scan_headings(body, body_start, index);
+    let (mut headings, plain, definitions) = scan_headings(body, body_start, index);
     // Where each section starts in the plain text, by its start in the file text.
     let mut plain_at: HashMap<usize, usize> = headings.iter().map(|h| (h.start, h.plain_start)).collect();
     plain_at.insert(full_text_end, plain.text.len());
@@ -413,7 +448,7 @@ fn split_records(
             kind: RecordKind::Info,
             title: String::new(),
             level: 0,
-            markdown: slice(intro_start, first_after).trim().to_owned(),
+            markdown: with_definitions(slice(intro_start, first_after).trim().to_owned(), &definitions, body),
             offset: intro_start,
             line: index.line_col(intro_start).0,
             number: None,
@@ -525,7 +560,7 @@ fn split_records(
         for &(s, e) in &segments[i] {
             markdown.push_str(slice(s, e));
         }
-        let markdown = markdown.trim().to_owned();
+        let markdown = with_definitions(markdown.trim().to_owned(), &definitions, body);
         let kind = if node.is_container {
             // Its lead text, if any, is an info record under its anchor.
             let lead = markdown.split_once('\n').map_or("", |(_, rest)| rest);
@@ -746,6 +781,30 @@ mod tests {
         // The record's Markdown stays as written.
         assert!(symptom.markdown.contains(":::image type=\"content\""), "{}", symptom.markdown);
         assert!(f.records[1].markdown.starts_with("## Cause"), "{}", f.records[1].markdown);
+    }
+
+    #[test]
+    fn records_carry_the_reference_definitions_they_use() {
+        let (f, diags) = parse(
+            "---\ntitle: T\n---\n# T\n\n## Symptom\n\nSee ![The log][log] and [the guide][Guide].\n\n\
+## Cause\n\nNo reference here.\n\n## Solution\n\nAgain ![The log][log].\n\n[log]: media/log.png\n[guide]: https://example.com/guide\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let symptom = &f.records[0].markdown;
+        assert!(
+            symptom.ends_with("[the guide][Guide].\n\n[log]: media/log.png\n[guide]: https://example.com/guide"),
+            "{symptom}"
+        );
+        assert!(!f.records[1].markdown.contains("[log]:"), "{}", f.records[1].markdown);
+        // The last record holds the definitions already: not added twice.
+        assert_eq!(f.records[2].markdown.matches("[log]:").count(), 1, "{}", f.records[2].markdown);
+        // On its own, the record resolves them as the whole file did.
+        let (plain, links) = analyze(symptom);
+        assert_eq!(plain, f.plain_of(&f.records[0]));
+        assert_eq!(
+            links.iter().map(|l| (l.dest.as_str(), l.image)).collect::<Vec<_>>(),
+            [("media/log.png", true), ("https://example.com/guide", false)]
+        );
     }
 
     #[test]
