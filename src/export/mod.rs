@@ -9,7 +9,7 @@
 //! assets/                  style.css, search.js, troubleshoot.js
 //! <locale>/index.html      home
 //! <locale>/search.html     search page (search.html?q=…)
-//! <locale>/troubleshoot.html   troubleshooter (#s=<token>, #article=<id>, #tree=<id>, #q=<text>)
+//! <locale>/troubleshoot.html   troubleshooter (#s=<token>, #article=<id>, #code=<code>, #tree=<id>, #q=<text>)
 //! <locale>/404.html
 //! <locale>/a/<id>.html     article pages
 //! <locale>/search/*.js     offline search index, loaded by <script> tags

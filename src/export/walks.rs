@@ -27,7 +27,9 @@
 //! meta.js   the reader's {v, fp, keys, msg: {id: text}, err: {malformed, version, stale},
 //!           trees: {id: {title, start, nodes: {id: {h, q, o: [[label, tag, hash]]}}}}}
 //! k<N>.js   the reader's keys: where the data of a token's first derived step is:
-//!           {article hash: [folder, shard], walk start hash: [folder, shard, article hash]};
+//!           {article hash: [folder, shard], walk start hash: [folder, shard, article hash]},
+//!           and which articles carry an error code: {code hash: {c: [article hash]}}
+//!           (the hash of `code:<code>`, for `#code=` starts);
 //!           N = first hash byte % keys; the data is in `../<folder>/walk/a<shard>.js`
 //! a<N>.js   the data this folder holds: {article hash: article};
 //!           N = FNV-1a (32 bit, UTF-8) of the article id % this folder's shards
@@ -137,6 +139,11 @@ pub fn shard_of(id: &str, shards: usize) -> usize {
 /// A record id as the data writes it: `#<anchor>` within its own article.
 fn relative(article: &ArticleId, id: &str) -> String {
     id.strip_prefix(article.as_str()).filter(|rest| rest.starts_with('#')).unwrap_or(id).to_owned()
+}
+
+/// The key of an error code's entry: the short hash of `code:<code>` (lowercase).
+pub fn code_key(code: &str) -> String {
+    hex(&token::short_hash(&format!("code:{}", code.to_lowercase())))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -249,6 +256,19 @@ impl<'a> Walks<'a> {
             for start in &a.starts {
                 keys.push((start, json!([folder, shard, a.hash])));
             }
+        }
+        // Which articles carry each error code (`#code=…` starts), in the knowledge base's order.
+        let mut codes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (article, a) in self.kb.articles.iter().zip(&self.articles) {
+            if matches!(a.folders.get(reader), Some(Some(_))) {
+                for code in &article.error_codes {
+                    codes.entry(code).or_default().push(&a.hash);
+                }
+            }
+        }
+        let code_hashes: Vec<String> = codes.keys().map(|code| code_key(code)).collect();
+        for (hash, articles) in code_hashes.iter().zip(codes.values()) {
+            keys.push((hash, json!({ "c": articles })));
         }
         let key_files = keys.len().div_ceil(self.layout.keys_per_file.max(1)).clamp(1, MAX_KEY_FILES);
         let mut key_data: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); key_files];

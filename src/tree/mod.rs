@@ -267,7 +267,9 @@ impl<'a> Engine<'a> {
             }
         }
         let prompt = match (entry, options.is_empty()) {
-            (Entry::Query(q), true) => self.msg(locale, "tree-no-match", &[("query", Arg::Str(q.clone()))]),
+            (Entry::Query(q) | Entry::ErrorCode(q), true) => {
+                self.msg(locale, "tree-no-match", &[("query", Arg::Str(q.clone()))])
+            }
             _ => self.msg(locale, "tree-which-symptom", &[]),
         };
         Ok(Node {

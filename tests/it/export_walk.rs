@@ -454,6 +454,19 @@ async fn offline_walks_show_the_engines_nodes_from_file_urls() -> WebDriverResul
         }
         assert!(answered >= 2, "the queries should find symptoms");
 
+        // Error-code starts: the symptoms (then symptom-less articles) of
+        // the articles that carry the code, as the engine lists them.
+        let mut multi = 0;
+        for code in ["409012", "HTTP 503", "0x80070643", "hsa2210", "999999"] {
+            let start = engine.start(&Entry::ErrorCode(code.to_owned()), None, &de).expect("code start");
+            multi += usize::from(start.options.len() > 1);
+            let fragment = format!("code={}", code.replace(' ', "%20"));
+            let snap = show(driver, site.path(), "de-de", &fragment).await?;
+            assert_shows(&snap, &start, &catalog, &pages, &de, code);
+            assert_eq!(snap["form"], Value::from(start.options.is_empty()), "{code}: the form when nothing matches");
+        }
+        assert!(multi >= 2, "codes carried by several articles or with several symptoms");
+
         // No search script: a free-text start has no match.
         let snap = show(driver, site.path(), "de-de", "q=Dateien%20synchronisieren").await?;
         let no_match = catalog.message(&de, "tree-no-match", &[("query", Arg::Str("Dateien synchronisieren".into()))]);

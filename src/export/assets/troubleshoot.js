@@ -375,6 +375,35 @@
     return startView(meta, meta.msg['tree-which-symptom'], options);
   }
 
+  /* #code=<code> (Engine::start with Entry::ErrorCode): the symptoms of the
+   * articles that carry the code, then those articles without symptoms. */
+  async function codeStart(meta, code) {
+    var h = shortHash('code:' + code.trim().toLowerCase());
+    var keys = await load(LOCALE, 'k' + (parseInt(h.substr(0, 2), 16) % meta.keys));
+    var hashes = own(keys, h) && keys[h].c ? keys[h].c : [];
+    var symptoms = [];
+    var bare = [];
+    for (var ah of hashes) {
+      var where = await locate(meta, ah);
+      var art = where && !where.start ? await article(where) : null;
+      if (!art) continue;
+      if (art.n === 0) bare.push(art);
+      for (var w of art.w.slice(0, art.n)) symptoms.push(w);
+    }
+    var options = symptoms.slice(0, MAX_OPTIONS).map(function (w) {
+      return { label: w.l, token: encode(meta, [{ tag: 's', h: w.h }]) };
+    });
+    var room = Math.max(MAX_OPTIONS - options.length, symptoms.length === 0 ? 50 : 0);
+    for (var a of bare.slice(0, room)) options.push({ label: a.t, token: encode(meta, [{ tag: 'a', h: a.h }]) });
+    if (options.length === 0) {
+      var view = startView(meta, format(meta.msg['tree-no-match'], { query: code }), []);
+      view.form = true;
+      view.query = code;
+      return view;
+    }
+    return startView(meta, meta.msg['tree-which-symptom'], options);
+  }
+
   /* #q=<text> (Engine::start with Entry::Query), through the offline search. */
   async function queryStart(meta, text) {
     var options = [];
@@ -439,7 +468,7 @@
     return meta.err.malformed;
   }
 
-  /* What the fragment asks for (the server's precedence: s, q, article, tree). */
+  /* What the fragment asks for (the server's precedence: s, q, article, code, tree). */
   async function view(meta) {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
     var s = params.get('s');
@@ -456,6 +485,8 @@
       if (q !== null && q.trim() !== '') return await queryStart(meta, q);
       var a = params.get('article');
       if (a !== null) return (await articleStart(meta, a)) || formView(meta, null, q);
+      var c = params.get('code');
+      if (c !== null && c.trim() !== '') return await codeStart(meta, Array.from(c).slice(0, MAX_QUERY_CHARS).join(''));
       var t = params.get('tree');
       if (t !== null && Object.prototype.hasOwnProperty.call(meta.trees, t)) {
         var tree = meta.trees[t];
@@ -600,7 +631,7 @@
    * record's `#solution-1` link, which leaves the walk as it is). */
   function isState(hash) {
     var params = new URLSearchParams(hash.replace(/^#/, ''));
-    return hash === '' || hash === '#' || ['s', 'q', 'article', 'tree'].some(function (k) { return params.has(k); });
+    return hash === '' || hash === '#' || ['s', 'q', 'article', 'code', 'tree'].some(function (k) { return params.has(k); });
   }
 
   window.addEventListener('hashchange', function () {
