@@ -395,13 +395,7 @@
     });
     var room = Math.max(MAX_OPTIONS - options.length, symptoms.length === 0 ? 50 : 0);
     for (var a of bare.slice(0, room)) options.push({ label: a.t, token: encode(meta, [{ tag: 'a', h: a.h }]) });
-    if (options.length === 0) {
-      var view = startView(meta, format(meta.msg['tree-no-match'], { query: code }), []);
-      view.form = true;
-      view.query = code;
-      return view;
-    }
-    return startView(meta, meta.msg['tree-which-symptom'], options);
+    return choices(meta, options, code);
   }
 
   /* #q=<text> (Engine::start with Entry::Query), through the offline search. */
@@ -436,13 +430,16 @@
         options = [];
       }
     }
-    if (options.length === 0) {
-      var view = startView(meta, format(meta.msg['tree-no-match'], { query: text }), []);
-      view.form = true;
-      view.query = text;
-      return view;
-    }
-    return startView(meta, meta.msg['tree-which-symptom'], options);
+    return choices(meta, options, text);
+  }
+
+  /* The start's options, or when there are none, the form with "no match for <asked>". */
+  function choices(meta, options, asked) {
+    if (options.length > 0) return startView(meta, meta.msg['tree-which-symptom'], options);
+    var view = startView(meta, format(meta.msg['tree-no-match'], { query: asked }), []);
+    view.form = true;
+    view.query = asked;
+    return view;
   }
 
   /* The start form, with an optional error banner. */
