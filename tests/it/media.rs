@@ -23,7 +23,8 @@ const SVG: &str =
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>";
 
 /// A content root with one article showing two images that exist, one that
-/// is missing, one outside the root, one that is not an image, and a web image.
+/// is missing, one outside the root, one that is not an image, one that links
+/// out of the root, and a web image.
 fn content() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("content");
@@ -33,11 +34,13 @@ fn content() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(en.join("media/flow/screen.svg"), SVG).expect("svg");
     std::fs::write(en.join("media/flow/notes.txt"), "not an image").expect("txt");
     std::fs::write(dir.path().join("secret.png"), PNG).expect("outside");
+    // Inside the root by name, outside through the link.
+    std::os::unix::fs::symlink(dir.path().join("secret.png"), en.join("media/flow/linked.png")).expect("symlink");
     let article = "---\ntitle: Error 740001 Pipeline stalled\n---\n# 740001 Pipeline stalled\n\n\
 ## Symptoms\n\nThe pipeline stops:\n\n![The stalled pipeline](media/flow/pipeline.png)\n\n\
 ## Cause\n\nA full queue.\n\n:::image type=\"content\" source=\"./media/flow/screen.svg\" alt-text=\"The queue screen.\":::\n\n\
 ## Solution\n\nEmpty the queue.\n\n![Gone](media/flow/missing.png) ![Outside](../../secret.png) \
-![Notes](media/flow/notes.txt) ![Logo](https://example.com/logo.png)\n";
+![Notes](media/flow/notes.txt) ![Linked](media/flow/linked.png) ![Logo](https://example.com/logo.png)\n";
     std::fs::write(en.join("pipeline.md"), article).expect("article");
     std::fs::write(en.join("other.md"), "---\ntitle: Other\n---\n# Other\n\n## Symptoms\n\nFine.\n").expect("other");
     (dir, root)
@@ -56,7 +59,7 @@ fn images_inside_the_root_are_found_and_missing_ones_are_one_warning() {
     assert_eq!(w.severity, Severity::Warning);
     assert!(w.file.ends_with("pipeline.md"), "{w:?}");
     assert_eq!(w.line, Some(22), "the line of the first missing image: {w:?}");
-    assert!(w.message.contains("`media/flow/missing.png`") && w.message.contains("(and 2 more)"), "{w:?}");
+    assert!(w.message.contains("`media/flow/missing.png`") && w.message.contains("(and 3 more)"), "{w:?}");
 }
 
 async fn http_get(addr: std::net::SocketAddr, path: &str) -> (String, Vec<u8>) {
@@ -108,6 +111,7 @@ async fn the_server_serves_the_images_articles_show_and_nothing_else() {
     for path in [
         "/media/0/en-us/media/flow/missing.png",
         "/media/0/en-us/media/flow/notes.txt",
+        "/media/0/en-us/media/flow/linked.png",
         "/media/0/en-us/pipeline.md",
         "/media/0/../secret.png",
         "/media/0/en-us/media/flow/..%2F..%2F..%2F..%2Fsecret.png",
