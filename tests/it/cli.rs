@@ -27,6 +27,9 @@ fn check_exits_one_on_errors_and_prints_located_diagnostics() {
     assert!(stdout.contains("broken-yaml.md:4:"), "{stdout}");
     assert!(stdout.contains("error[front-matter-yaml]"), "{stdout}");
     assert!(stdout.contains("= help:"), "{stdout}");
+    // The last line counts them by kind.
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains(" errors, ") && last.contains("front-matter-yaml 1"), "{last}");
 }
 
 #[test]
