@@ -186,6 +186,42 @@ mod tests {
         assert!(!out.contains(":::"), "{out}");
     }
 
+    mod properties {
+        use super::super::images_as_markdown;
+        use proptest::prelude::*;
+
+        /// Pieces of directives, fences and text, in any order.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(":::image".to_owned()),
+                Just(":::image-end:::".to_owned()),
+                Just(":::".to_owned()),
+                Just(" source=\"".to_owned()),
+                Just(" alt-text='".to_owned()),
+                Just("\"".to_owned()),
+                Just("```".to_owned()),
+                Just("\n".to_owned()),
+                Just("\r\n".to_owned()),
+                "[a-z/. \\[\\]()<>]{0,8}",
+                "\\PC{0,6}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+
+            /// Never panics, and every line keeps its length: offsets into the text stay valid.
+            #[test]
+            fn rewriting_keeps_every_line_length(pieces in prop::collection::vec(piece(), 0..30)) {
+                let text = pieces.concat();
+                let out = images_as_markdown(&text);
+                prop_assert_eq!(out.len(), text.len());
+                let lines = |t: &str| t.split('\n').map(str::len).collect::<Vec<_>>();
+                prop_assert_eq!(lines(&out), lines(&text));
+            }
+        }
+    }
+
     #[test]
     fn attributes_are_matched_whole() {
         assert_eq!(attribute(r#" type="content" data-source="x" source="y.png""#, "source"), Some("y.png"));
