@@ -2,6 +2,9 @@
 //! Pure: text in, text out.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// Rewrites DocFX image directives as Markdown images, so renderers show an
 /// image (or its alt text) and the plain text holds the alt text, not the
@@ -19,30 +22,39 @@ use std::borrow::Cow;
 /// inside a line (`the :::image type="icon" source="key.png"::: key`); lines
 /// in fenced code are left alone.
 pub fn images_as_markdown(text: &str) -> Cow<'_, str> {
-    if !text.contains(":::image") {
+    // Every file's body passes here: a vector search, built once.
+    static OPEN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(":::image"));
+    let Some(mut next) = OPEN.find(text.as_bytes()) else {
         return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
+    };
+    // Same-length replacements go into a copy, in place.
+    let mut out: Option<String> = None;
     // The open code fence: its character and length.
     let mut fence: Option<(char, usize)> = None;
+    let mut start = 0;
     for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim();
+        let end = start + line.len();
+        let trimmed = line.trim_matches([' ', '\t', '\r', '\n']);
         if let Some((c, n)) = fence_marker(trimmed) {
             fence = match fence {
                 None => Some((c, n)),
-                Some((open, len)) if c == open && n >= len && trimmed[n * c.len_utf8()..].trim().is_empty() => None,
+                Some((open, len)) if c == open && n >= len && trimmed[n..].trim().is_empty() => None,
                 still => still,
             };
-            out.push_str(line);
-            continue;
+        } else if next < end {
+            if fence.is_none()
+                && let Cow::Owned(rewritten) = rewrite_line(line)
+            {
+                out.get_or_insert_with(|| text.to_owned()).replace_range(start..end, &rewritten);
+            }
+            match OPEN.find(&text.as_bytes()[end..]) {
+                Some(i) => next = end + i,
+                None => break,
+            }
         }
-        match fence {
-            None => out.push_str(&rewrite_line(line)),
-            Some(_) => out.push_str(line),
-        }
+        start = end;
     }
-    Cow::Owned(out)
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// A code fence's character and length, if the line opens or closes one.

@@ -439,7 +439,8 @@ fn load_file(c: &Candidate, root: &RootInfo, options: &LoadOptions) -> FileResul
     let handoff = date_of("ms.lasthandoff", &mut diags);
 
     // Expand includes inside each record, confined to this root.
-    let index = LineIndex::new(text);
+    // Lines are only needed for an include's diagnostics: most files have none.
+    let index = std::cell::LazyCell::new(|| LineIndex::new(text));
     let mut expanded = vec![false; parsed.records.len()];
     for (record, expanded) in parsed.records.iter_mut().zip(&mut expanded) {
         let line_of = |offset: usize| index.line_col(record.offset + offset).0;
