@@ -132,6 +132,15 @@ fn rewrite(directive: &str) -> Option<String> {
     Some(image)
 }
 
+/// Where the `source` value of a directive (`:::image … source="a.png" …:::`)
+/// is written in it, as a byte range.
+pub fn source_span(directive: &str) -> Option<std::ops::Range<usize>> {
+    let value = attribute(directive.strip_prefix(":::image")?, "source")?;
+    // `value` is a slice of `directive`: its offset is the distance between them.
+    let start = value.as_ptr() as usize - directive.as_ptr() as usize;
+    Some(start..start + value.len())
+}
+
 /// The value of `name="…"` (or `name='…'`) among a directive's attributes.
 fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
     let mut rest = attributes;

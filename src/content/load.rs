@@ -699,13 +699,57 @@ fn expand_includes(
             continue;
         };
         let fragment = strip_front_matter(text);
+        // Its links and images are written from its own folder; the record is read from the article's.
+        let article_dir = stack[0].parent().unwrap_or(&root.canonical);
+        let fragment = rebase_destinations(fragment, resolved.parent().unwrap_or(dir), article_dir, &root.canonical);
         stack.push(resolved.clone());
-        let expanded = expand_includes(fragment, &resolved, root, shown, &|_| line, stack, options, diags, targets);
+        let expanded = expand_includes(&fragment, &resolved, root, shown, &|_| line, stack, options, diags, targets);
         stack.pop();
-        out.push_str(expanded.as_deref().unwrap_or(fragment).trim());
+        out.push_str(expanded.as_deref().unwrap_or(&fragment).trim());
     }
     out.push_str(&markdown[last..]);
     Some(out)
+}
+
+/// `text`'s relative link and image destinations, written from the folder
+/// `from`, rewritten to lead to the same files from the folder `to`
+/// (`../media/a.png` in `includes/` is `media/a.png` from the root). URLs,
+/// absolute paths, anchors and anything that would leave the root stay as written.
+fn rebase_destinations<'a>(text: &'a str, from: &Path, to: &Path, root: &Path) -> std::borrow::Cow<'a, str> {
+    if from == to {
+        return text.into();
+    }
+    let mut out = String::new();
+    let mut last = 0;
+    for span in parse::destination_spans(text) {
+        let dest = &text[span.clone()];
+        if dest.starts_with(['/', '#']) || dest.contains(':') {
+            continue;
+        }
+        let split = dest.find(['?', '#']).unwrap_or(dest.len());
+        let Some(target) = normalize(&from.join(&dest[..split])).filter(|t| t.starts_with(root)) else {
+            continue;
+        };
+        out.push_str(&text[last..span.start]);
+        out.push_str(&relative_path(to, &target));
+        out.push_str(&dest[split..]);
+        last = span.end;
+    }
+    if last == 0 {
+        return text.into();
+    }
+    out.push_str(&text[last..]);
+    out.into()
+}
+
+/// The path from the folder `from` to `target` (both normalized), with `/`.
+fn relative_path(from: &Path, target: &Path) -> String {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
+    let downs = to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
 }
 
 fn strip_front_matter(text: &str) -> &str {

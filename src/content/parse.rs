@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use foldhash::{HashMap, HashSet};
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde_json::{Map, Value};
 
@@ -690,6 +690,58 @@ pub fn extract_links(markdown: &str) -> Vec<Link> {
     analyze(markdown).1
 }
 
+/// Where the destinations of inline links and images, of link reference
+/// definitions and of DocFX images are written in `markdown`, as byte ranges
+/// of the destination text, in order; the paths of `[!INCLUDE]`s are not
+/// among them.
+pub fn destination_spans(markdown: &str) -> Vec<std::ops::Range<usize>> {
+    let source = docfx::images_as_markdown(markdown);
+    let mut events = Parser::new_ext(&source, Options::ENABLE_TABLES).into_offset_iter();
+    let mut spans: Vec<std::ops::Range<usize>> = events
+        .reference_definitions()
+        .iter()
+        .filter_map(|(_, def)| written_at(markdown, def.span.clone(), "]:", &def.dest, false))
+        .collect();
+    for (event, range) in events.by_ref() {
+        let (Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, .. })
+        | Event::Start(Tag::Image { link_type: LinkType::Inline, dest_url, .. })) = event
+        else {
+            continue;
+        };
+        let before = markdown[..range.start].trim_end().as_bytes();
+        if before.len() >= 9 && before[before.len() - 9..].eq_ignore_ascii_case(b"[!include") {
+            continue;
+        }
+        let span = if markdown[range.start..].starts_with(":::image") {
+            docfx::source_span(&markdown[range.clone()]).map(|s| range.start + s.start..range.start + s.end)
+        } else {
+            written_at(markdown, range, "](", &dest_url, true)
+        };
+        spans.extend(span);
+    }
+    spans.sort_by_key(|s| s.start);
+    spans
+}
+
+/// Where `dest` is written after `marker` in `markdown[range]` (the last
+/// marker when `last`: a link's text may hold brackets), if it is there as is.
+fn written_at(
+    markdown: &str,
+    range: std::ops::Range<usize>,
+    marker: &str,
+    dest: &str,
+    last: bool,
+) -> Option<std::ops::Range<usize>> {
+    let written = markdown.get(range.clone())?;
+    let at = if last { written.rfind(marker) } else { written.find(marker) }? + marker.len();
+    let rest = &written[at..];
+    let mut start = range.start + at + (rest.len() - rest.trim_start().len());
+    if markdown[start..].starts_with('<') {
+        start += 1;
+    }
+    (!dest.is_empty() && markdown[start..].starts_with(dest)).then(|| start..start + dest.len())
+}
+
 /// Plain text of Markdown: text and code, blocks separated by newlines, HTML dropped.
 pub fn plain_text(markdown: &str) -> String {
     analyze(markdown).0
@@ -805,6 +857,15 @@ mod tests {
             links.iter().map(|l| (l.dest.as_str(), l.image)).collect::<Vec<_>>(),
             [("media/log.png", true), ("https://example.com/guide", false)]
         );
+    }
+
+    #[test]
+    fn destination_spans_find_links_images_definitions_and_docfx_sources() {
+        let md = "See [a [nested] link](../x.md#cause-1 \"t\") and ![i](<m/a b.png>).\n\n\
+[!INCLUDE [frag](../includes/f.md)] [!include  [g](g.md)]\n\n:::image type=\"content\" source=\"m/c.png\" alt-text=\"C\":::\n\n\
+![ref][1] <https://example.com>\n\n[1]: m/d.png\n";
+        let found: Vec<&str> = destination_spans(md).into_iter().map(|r| &md[r]).collect();
+        assert_eq!(found, ["../x.md#cause-1", "m/a b.png", "m/c.png", "m/d.png"]);
     }
 
     #[test]

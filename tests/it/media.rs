@@ -147,3 +147,43 @@ fn page_of(site: &Path, code: &str) -> PathBuf {
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(code)))
         .expect("the article's page")
 }
+
+#[test]
+fn links_and_images_of_included_fragments_lead_where_the_fragment_meant() {
+    let (_dir, root) = content();
+    let includes = root.join("en-us/includes");
+    std::fs::create_dir_all(&includes).expect("mkdir");
+    // Written from `includes/`: one folder deeper than the article.
+    std::fs::write(
+        includes.join("logs.md"),
+        "Collect the logs:\n\n![The log view](../media/flow/pipeline.png)\n\nSee [other](../other.md#symptoms).\n\n\
+[!INCLUDE [more](more.md)]\n",
+    )
+    .expect("fragment");
+    std::fs::write(includes.join("more.md"), "More: :::image source=\"../media/flow/screen.svg\" alt-text=\"S\":::\n")
+        .expect("nested fragment");
+    std::fs::write(
+        root.join("en-us/logs-article.md"),
+        "---\ntitle: Error 740002 Logs\n---\n# 740002 Logs\n\n## Solution\n\n[!INCLUDE [logs](includes/logs.md)]\n",
+    )
+    .expect("article");
+    let kb = load(std::slice::from_ref(&root));
+    let article = kb.articles.iter().find(|a| a.error_codes.contains("740002")).expect("article");
+    let text = &article.records.iter().find(|r| r.id.anchor == "solution").expect("solution").texts
+        [&crate::harness::locale("en-us")];
+    assert!(text.markdown.contains("![The log view](media/flow/pipeline.png)"), "{}", text.markdown);
+    assert!(text.markdown.contains("source=\"media/flow/screen.svg\""), "nested, once: {}", text.markdown);
+    assert_eq!(kb.media.resolve(&text.source.path, "media/flow/pipeline.png"), Some("0/en-us/media/flow/pipeline.png"));
+    assert_eq!(
+        text.refs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [format!(
+            "{}#symptoms",
+            kb.articles.iter().find(|a| a.variants.values().any(|v| v.title == "Other")).expect("other").id
+        )]
+    );
+    assert!(
+        !kb.diagnostics.iter().any(|d| d.file.ends_with("logs-article.md")),
+        "{:#?}",
+        kb.diagnostics.iter().filter(|d| d.file.ends_with("logs-article.md")).collect::<Vec<_>>()
+    );
+}
