@@ -708,12 +708,15 @@ pub fn destination_spans(markdown: &str) -> Vec<std::ops::Range<usize>> {
         else {
             continue;
         };
-        let before = markdown[..range.start].trim_end().as_bytes();
+        // Offsets are the rewritten text's: inside a rewritten directive they
+        // need not fall between the original's characters, hence `get`.
+        let Some(before) = markdown.get(..range.start).map(|b| b.trim_end().as_bytes()) else { continue };
         if before.len() >= 9 && before[before.len() - 9..].eq_ignore_ascii_case(b"[!include") {
             continue;
         }
         let span = if markdown[range.start..].starts_with(":::image") {
-            docfx::source_span(&markdown[range.clone()]).map(|s| range.start + s.start..range.start + s.end)
+            let directive = markdown.get(range.clone()).unwrap_or_default();
+            docfx::source_span(directive).map(|s| range.start + s.start..range.start + s.end)
         } else {
             written_at(markdown, range, "](", &dest_url, true)
         };
@@ -1039,6 +1042,26 @@ mod tests {
             #[test]
             fn arbitrary_text(text in "\\PC{0,400}") {
                 let _ = parse_file(&text, Path::new("p.md"));
+                for span in destination_spans(&text) {
+                    prop_assert!(text.get(span).is_some());
+                }
+            }
+
+            #[test]
+            fn destinations_of_directive_shaped_text(pieces in prop::collection::vec(prop_oneof![
+                Just(":::image source=\"".to_owned()),
+                Just("\" alt-text=\"".to_owned()),
+                Just(":::".to_owned()),
+                Just("](".to_owned()),
+                Just("[".to_owned()),
+                Just(")".to_owned()),
+                Just("\n".to_owned()),
+                "\\PC{0,5}",
+            ], 0..30)) {
+                let text = pieces.concat();
+                for span in destination_spans(&text) {
+                    prop_assert!(text.get(span).is_some());
+                }
             }
 
             #[test]
