@@ -515,19 +515,13 @@ fn local_images(
         for link in extras.links.iter().filter(|l| l.image) {
             let dest = link.dest.as_str();
             // URLs, `data:` and site-absolute paths are left as written.
-            if dest.is_empty() || dest.starts_with('/') || dest.contains(':') {
-                continue;
-            }
+            let Some((path, _)) = local_path(dest) else { continue };
             if found.iter().any(|(d, ..)| d == dest) || missing.iter().any(|&(_, d)| d == dest) {
                 continue;
             }
-            let path = dest.split(['?', '#']).next().unwrap_or(dest);
             match image_file(root, dir, path, options) {
                 Some((rel, file)) => found.push((dest.to_owned(), format!("{}/{rel}", c.root), file)),
-                None => {
-                    let before = &record.markdown[..link.offset.min(record.markdown.len())];
-                    missing.push((record.line + before.matches('\n').count(), dest));
-                }
+                None => missing.push((line_at(record.line, &record.markdown, link.offset), dest)),
             }
         }
     }
@@ -547,6 +541,21 @@ fn local_images(
         );
     }
     found
+}
+
+/// A destination that is a path relative to its file (not a URL, `data:`, a
+/// site-absolute path or an anchor alone): the path, and its `?…`/`#…` suffix.
+fn local_path(dest: &str) -> Option<(&str, &str)> {
+    if dest.starts_with('/') || dest.contains(':') {
+        return None;
+    }
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    (split > 0).then(|| dest.split_at(split))
+}
+
+/// The line of byte `offset` of a record's Markdown whose first line is `first_line`.
+fn line_at(first_line: usize, markdown: &str, offset: usize) -> usize {
+    first_line + markdown[..offset.min(markdown.len())].matches('\n').count()
 }
 
 /// The root-relative path and the file of an image path written in a file
@@ -722,17 +731,13 @@ fn rebase_destinations<'a>(text: &'a str, from: &Path, to: &Path, root: &Path) -
     let mut out = String::new();
     let mut last = 0;
     for span in parse::destination_spans(text) {
-        let dest = &text[span.clone()];
-        if dest.starts_with(['/', '#']) || dest.contains(':') {
-            continue;
-        }
-        let split = dest.find(['?', '#']).unwrap_or(dest.len());
-        let Some(target) = normalize(&from.join(&dest[..split])).filter(|t| t.starts_with(root)) else {
+        let Some((path, suffix)) = local_path(&text[span.clone()]) else { continue };
+        let Some(target) = normalize(&from.join(path)).filter(|t| t.starts_with(root)) else {
             continue;
         };
         out.push_str(&text[last..span.start]);
         out.push_str(&relative_path(to, &target));
-        out.push_str(&dest[split..]);
+        out.push_str(suffix);
         last = span.end;
     }
     if last == 0 {
@@ -1072,7 +1077,6 @@ fn build_article(
     Built { article, files: chosen, rel_id }
 }
 
-/// Error codes and links of one record, from one Markdown pass.
 /// Error codes of one record (from its title and plain text) beside its links.
 fn record_extras(pr: &ParsedRecord, plain: &str, links: Vec<parse::Link>, lang: &str) -> RecordExtras {
     let mut error_codes = BTreeSet::new();
@@ -1205,9 +1209,7 @@ impl Targets<'_> {
                             by_name.get(&name).filter(|s| s.len() == 1).and_then(|s| s.first().copied())
                         });
                     // Only a warning needs the line.
-                    let line = || {
-                        text.source.line + text.markdown[..link.offset.min(text.markdown.len())].matches('\n').count()
-                    };
+                    let line = || line_at(text.source.line, &text.markdown, link.offset);
                     let stem = path_part.rsplit('/').next().unwrap_or(path_part);
                     let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
                     match (target, anchor) {

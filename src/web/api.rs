@@ -300,15 +300,9 @@ pub async fn troubleshoot(
     let mut value = serde_json::to_value(&node).map_err(|e| ApiError::internal(&e))?;
     // Add rendered HTML beside the Markdown for clients that show it as is.
     if let Some(records) = value.get_mut("records").and_then(Value::as_array_mut) {
-        for r in records {
-            let source = (r.get("id").and_then(Value::as_str), r.get("locale").and_then(Value::as_str));
-            let source = match source {
-                (Some(id), Some(l)) => Locale::parse(l).and_then(|l| site.kb.text_source(id, &l)),
-                _ => None,
-            };
-            let html = r.get("markdown").and_then(Value::as_str).map(|md| site.text_html(source, md, &locale));
-            if let (Some(obj), Some(html)) = (r.as_object_mut(), html) {
-                obj.insert("html".to_owned(), Value::String(html));
+        for (json, shown) in records.iter_mut().zip(&node.records) {
+            if let Some(obj) = json.as_object_mut() {
+                obj.insert("html".to_owned(), Value::String(site.shown_html(shown, &locale)));
             }
         }
     }
