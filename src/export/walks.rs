@@ -53,11 +53,11 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use crate::export::PageMap;
+use crate::export::{PageMap, StaticLinks};
 use crate::i18n::{Arg, Catalog};
 use crate::kb::KnowledgeBase;
 use crate::model::{AnswerTarget, Article, ArticleId, Locale, Record, RecordId, RecordKind};
-use crate::render::{media_url_path, record_html};
+use crate::render::{Links, record_html};
 use crate::tree::token::{self, Step, TokenError};
 use crate::tree::{Engine, Shows};
 
@@ -142,7 +142,7 @@ fn relative(article: &ArticleId, id: &str) -> String {
 }
 
 /// The key of an error code's entry: the short hash of `code:<code>` (lowercase).
-pub fn code_key(code: &str) -> String {
+fn code_entry_key(code: &str) -> String {
     hex(&token::short_hash(&format!("code:{}", code.to_lowercase())))
 }
 
@@ -266,7 +266,7 @@ impl<'a> Walks<'a> {
                 }
             }
         }
-        let code_hashes: Vec<String> = codes.keys().map(|code| code_key(code)).collect();
+        let code_hashes: Vec<String> = codes.keys().map(|code| code_entry_key(code)).collect();
         for (hash, articles) in code_hashes.iter().zip(codes.values()) {
             keys.push((hash, json!({ "c": articles })));
         }
@@ -550,7 +550,7 @@ impl ArticleWalk<'_> {
                     Some(page_href(self.pages.page_locale(self.locale, target)?, target, anchor))
                 };
                 // Walk data is read from `<locale>/troubleshoot.html`: one folder below the site.
-                let media = |path: &str| format!("../media/{}", media_url_path(path));
+                let media = |path: &str| StaticLinks { pages: self.pages, up: "../" }.media(path);
                 let source = self.kb.text_source(&r.id, &r.locale);
                 rec.insert("h".to_owned(), Value::from(record_html(self.kb, source, &r.markdown, &media, &link)));
                 if &r.locale != self.locale {

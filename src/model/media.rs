@@ -35,14 +35,6 @@ impl MediaFiles {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Path)> {
         self.files.iter().map(|(m, f)| (m.as_str(), f.as_path()))
     }
-
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
 }
 
 /// The `Content-Type` of an image file tshoot serves, by extension; `None`
